@@ -1,0 +1,135 @@
+/**
+ * zod/mini schemas of FASHN's protocol for the two models this project uses.
+ * Shared by the element (what it sends and reads), the proxy (what it lets
+ * through) and the emulator (what it accepts). `zod/mini` keeps the browser
+ * bundle small.
+ */
+import * as z from 'zod/mini';
+
+export const MODEL_NAMES = ['face-to-model', 'tryon-v1.6'] as const;
+export type ModelName = (typeof MODEL_NAMES)[number];
+
+const MAX_SEED = 2 ** 32 - 1;
+
+/** An image input: an http(s) URL or a `data:image/...;base64,` URL. */
+export const imageInput = z.string().check(
+  z.refine(
+    (value) => /^https?:\/\/\S+$/i.test(value) || /^data:image\/[\w.+-]+;base64,[A-Za-z0-9+/=\s]+$/.test(value),
+    { message: 'must be an http(s) URL or a data:image/...;base64, URL' },
+  ),
+);
+
+const seed = z.int().check(z.minimum(0), z.maximum(MAX_SEED));
+
+export const ASPECT_RATIOS = ['1:1', '4:5', '3:4', '2:3', '9:16'] as const;
+export const CATEGORIES = ['auto', 'tops', 'bottoms', 'one-pieces'] as const;
+export const MODES = ['performance', 'balanced', 'quality'] as const;
+export const GARMENT_PHOTO_TYPES = ['auto', 'flat-lay', 'model'] as const;
+export const OUTPUT_FORMATS = ['png', 'jpeg'] as const;
+export const MODERATION_LEVELS = ['conservative', 'permissive', 'none'] as const;
+
+/** `face-to-model` inputs. Unknown keys are refused (the proxy forwards nothing else). */
+export const faceToModelInputs = z.strictObject({
+  face_image: imageInput,
+  prompt: z.optional(z.string().check(z.maxLength(500))),
+  aspect_ratio: z._default(z.enum(ASPECT_RATIOS), '2:3'),
+  seed: z._default(seed, 42),
+  output_format: z._default(z.enum(OUTPUT_FORMATS), 'jpeg'),
+  return_base64: z._default(z.boolean(), false),
+});
+export type FaceToModelInputs = z.input<typeof faceToModelInputs>;
+
+/** `tryon-v1.6` inputs, with FASHN's documented ranges and defaults. */
+export const tryonInputs = z.strictObject({
+  model_image: imageInput,
+  garment_image: imageInput,
+  category: z._default(z.enum(CATEGORIES), 'auto'),
+  segmentation_free: z._default(z.boolean(), true),
+  moderation_level: z._default(z.enum(MODERATION_LEVELS), 'permissive'),
+  garment_photo_type: z._default(z.enum(GARMENT_PHOTO_TYPES), 'auto'),
+  mode: z._default(z.enum(MODES), 'balanced'),
+  seed: z._default(seed, 42),
+  num_samples: z._default(z.int().check(z.minimum(1), z.maximum(4)), 1),
+  output_format: z._default(z.enum(OUTPUT_FORMATS), 'png'),
+  return_base64: z._default(z.boolean(), false),
+});
+export type TryonInputs = z.input<typeof tryonInputs>;
+
+export interface ModelInputs {
+  'face-to-model': FaceToModelInputs;
+  'tryon-v1.6': TryonInputs;
+}
+
+export const inputSchemas = {
+  'face-to-model': faceToModelInputs,
+  'tryon-v1.6': tryonInputs,
+} as const;
+
+/** `POST /run` body. */
+export const runRequest = z.object({
+  model_name: z.string(),
+  inputs: z.record(z.string(), z.unknown()),
+});
+
+/** `POST /run` success answer. */
+export const runResponse = z.object({
+  id: z.string().check(z.minLength(1)),
+  error: z.optional(z.nullable(z.unknown())),
+});
+export type RunResponse = z.infer<typeof runResponse>;
+
+export const STATUSES = ['starting', 'in_queue', 'processing', 'completed', 'failed', 'canceled'] as const;
+export type PredictionStatus = (typeof STATUSES)[number];
+export const PENDING_STATUSES: readonly PredictionStatus[] = ['starting', 'in_queue', 'processing'];
+
+/** Runtime error object in a failed status: `{ name, message }`. */
+export const runtimeError = z.object({
+  name: z.string(),
+  message: z.optional(z.string()),
+});
+export type RuntimeError = z.infer<typeof runtimeError>;
+
+/**
+ * `GET /status/{id}` answer. The face-to-model page calls the outputs `images`;
+ * every other page says `output`. Both are accepted; `output` wins.
+ */
+export const statusResponse = z.pipe(
+  z.object({
+    id: z.string(),
+    status: z.enum(STATUSES),
+    output: z.optional(z.nullable(z.array(z.string()))),
+    images: z.optional(z.nullable(z.array(z.string()))),
+    error: z.optional(z.nullable(z.union([runtimeError, z.string()]))),
+  }),
+  z.transform((value) => ({
+    id: value.id,
+    status: value.status,
+    output: value.output ?? value.images ?? null,
+    error:
+      value.error == null
+        ? null
+        : typeof value.error === 'string'
+          ? { name: value.error, message: value.error }
+          : value.error,
+  })),
+);
+export type StatusResponse = z.output<typeof statusResponse>;
+
+/** API-level refusal: HTTP status with `{ error: string, message }`. */
+export const apiError = z.object({
+  error: z.string(),
+  message: z.optional(z.string()),
+});
+export type ApiErrorBody = z.infer<typeof apiError>;
+
+/** The first issue of a failed parse as "field: message", for 400 answers that name the field. */
+export function describeIssue(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid input';
+  const path = issue.path.map(String).join('.');
+  return path ? `${path}: ${issue.message}` : issue.message;
+}
+
+export function isModelName(value: unknown): value is ModelName {
+  return typeof value === 'string' && (MODEL_NAMES as readonly string[]).includes(value);
+}
