@@ -5,13 +5,27 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { fileURLToPath } from 'node:url';
 import { findChrome } from './scripts/find-chrome.mjs';
-import { testServerPlugins } from './test/support/server-plugins.mjs';
+import { register } from 'tsx/esm/api';
+
+// The test server runs the proxy and the emulator from their TypeScript sources.
+register();
+const TEST_PORT = Number(process.env.WTR_PORT ?? 8765);
+let apiMiddleware = [];
+try {
+  const { testServerMiddleware } = await import('./test/support/server-plugins.mjs');
+  apiMiddleware = [testServerMiddleware(TEST_PORT)];
+} catch (error) {
+  // Tests that need /api/fashn then fail on their own, with this as the reason.
+  console.error('[wtr] /api/fashn is not mounted:', error);
+}
 
 const executablePath = findChrome();
 
 export default {
   files: ['test/browser/**/*.test.ts'],
   nodeResolve: true,
+  port: TEST_PORT,
+  middleware: apiMiddleware,
   concurrency: 1,
   concurrentBrowsers: 1,
   testsFinishTimeout: 300_000,
@@ -22,7 +36,6 @@ export default {
       target: 'es2022',
       tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)),
     }),
-    ...testServerPlugins(),
   ],
   browsers: [
     chromeLauncher({

@@ -1,0 +1,24 @@
+// web-test-runner server side: mounts the reference proxy at /api/fashn with
+// the FASHN emulator behind it (and the emulator's controls at /emulator), so
+// browser tests send real requests over the wire.
+import { createDevApi } from '../../scripts/dev-api.ts';
+
+export function testServerMiddleware(port) {
+  const api = createDevApi({
+    publicOrigin: () => `http://localhost:${port}`,
+    emulator: { speed: 0.02, jitter: 0 },
+    // Tests run many flows back to back from one client.
+    proxy: { rateLimit: false },
+  });
+  return (ctx, next) =>
+    new Promise((resolve, reject) => {
+      // Koa: let the Node middleware answer, or fall through to the next one.
+      ctx.respond = false;
+      api.middleware(ctx.req, ctx.res, () => {
+        ctx.respond = true;
+        next().then(resolve, reject);
+      });
+      ctx.res.once('finish', resolve);
+      ctx.res.once('close', resolve);
+    });
+}
