@@ -1,0 +1,467 @@
+/**
+ * Turns the shopper's photo into what `face-to-model` gets: a JPEG on white,
+ * EXIF orientation applied, long side at most 1600 px and at most 600 KB.
+ * Every refusal happens here, before any request: not an image, empty, cut
+ * short or undecodable (`invalid-image`), and over 25 MB or 50 megapixels
+ * judged from the header before decoding (`image-too-large`).
+ *
+ * The page stays responsive: `createImageBitmap` decodes and downscales off
+ * the main thread, and `OffscreenCanvas.convertToBlob` encodes asynchronously.
+ * (A Worker would need a `worker-src` CSP entry the element does not ask for.)
+ */
+import { FashnError, canceledError } from '../api/errors.js';
+import { blobWithOrientationReset, orientationMatrix, orientedSize } from './exif.js';
+import {
+  isImageComplete,
+  readImageHeader,
+  type ImageFormat,
+  type ImageHeader,
+} from './image-header.js';
+
+export interface NormalizeOptions {
+  /** Longest side of the result in pixels; smaller photos are never enlarged. Default 1600. */
+  maxSide?: number;
+  /** Largest result in bytes. Default 600 KiB. */
+  maxBytes?: number;
+  /** JPEG quality tried first (0–1). Default 0.9. */
+  quality?: number;
+  /** Lowest quality before the result is made smaller instead. Default 0.5. */
+  minQuality?: number;
+  /** Largest file accepted, in bytes. Default 25 MB. */
+  maxFileBytes?: number;
+  /** Most pixels (width × height) accepted, read from the header. Default 50 million. */
+  maxPixels?: number;
+  /** Stops the work; the promise then rejects with a `canceled` FashnError. */
+  signal?: AbortSignal;
+  /** The decoder; `globalThis.createImageBitmap` by default (an `<img>` where there is none). */
+  createImageBitmap?: (image: Blob, options?: ImageBitmapOptions) => Promise<ImageBitmap>;
+}
+
+export interface NormalizedImage {
+  /** The photo as `image/jpeg`, without any metadata (no EXIF, no location). */
+  blob: Blob;
+  width: number;
+  height: number;
+  /** Size of the original as displayed (EXIF orientation applied). */
+  sourceWidth: number;
+  sourceHeight: number;
+  /** The original's EXIF orientation (1–8; 1 when none), already applied to `blob`. */
+  orientation: number;
+  /** The JPEG quality of `blob`. */
+  quality: number;
+}
+
+/** Why a photo was refused (`ImageRejectedError.reason`), for messages and logs. */
+export type ImageProblem =
+  | 'empty'
+  | 'unreadable'
+  | 'not-an-image'
+  | 'svg'
+  | 'unknown-size'
+  | 'truncated'
+  | 'undecodable'
+  | 'unsupported-format'
+  | 'encode-failed'
+  | 'file-too-large'
+  | 'too-many-pixels';
+
+/** A refused photo: a FashnError (`invalid-image` or `image-too-large`, step `capture`) with the reason. */
+export class ImageRejectedError extends FashnError {
+  readonly reason: ImageProblem;
+
+  constructor(reason: ImageProblem, message: string, cause?: unknown) {
+    const code =
+      reason === 'file-too-large' || reason === 'too-many-pixels'
+        ? 'image-too-large'
+        : 'invalid-image';
+    super({ code, message, step: 'capture', retriable: false, cause });
+    this.reason = reason;
+  }
+}
+
+export const NORMALIZE_DEFAULTS = {
+  maxSide: 1600,
+  maxBytes: 600 * 1024,
+  quality: 0.9,
+  minQuality: 0.5,
+  maxFileBytes: 25 * 1024 * 1024,
+  maxPixels: 50_000_000,
+} as const;
+
+/** How much the quality drops per encoding attempt. */
+const QUALITY_STEP = 0.1;
+/** Encodings at `minQuality` with fewer pixels before giving up (each removes at least 10 %). */
+const MAX_SHRINKS = 20;
+
+/**
+ * Validates, decodes off the main thread where possible, applies EXIF
+ * orientation, downsizes with good quality and encodes a JPEG of at most
+ * `maxBytes`, lowering the quality step by step (then the size) when needed.
+ * Transparent pixels become white. Rejects with a FashnError, step `capture`:
+ * `invalid-image` or `image-too-large` (an `ImageRejectedError`), or
+ * `canceled` when `signal` aborts.
+ */
+export async function normalizeImage(
+  file: Blob,
+  options: NormalizeOptions = {},
+): Promise<NormalizedImage> {
+  const settings = resolveOptions(options);
+  const { signal } = options;
+  throwIfAborted(signal);
+  const header = await inspect(file, settings, signal);
+
+  // The EXIF orientation is reset in the bytes the decoder sees and applied
+  // here, so the result is the same whatever the browser does with EXIF.
+  const field = header.orientation !== 1 ? header.orientationField : undefined;
+  const orientation = field ? header.orientation : 1;
+  const source = field ? blobWithOrientationReset(file, field) : file;
+
+  const scale = Math.min(1, settings.maxSide / Math.max(header.width, header.height));
+  const resizeWidth = scale < 1 ? header.width * scale : undefined;
+  const image = await decode(source, header.format, resizeWidth, options.createImageBitmap);
+  try {
+    throwIfAborted(signal);
+    const shown = orientedSize(orientation, image.width, image.height);
+    const original = orientedSize(orientation, header.width, header.height);
+    // A decoder that turned the picture itself (AVIF/HEIC rotation boxes) turned the original too.
+    if (isPortrait(shown) !== isPortrait(original) && !isSquare(shown) && !isSquare(original)) {
+      [original.width, original.height] = [original.height, original.width];
+    }
+    const encoded = await encodeWithinBudget(
+      image,
+      orientation,
+      fitWithin(shown, settings.maxSide),
+      settings,
+      signal,
+    );
+    return {
+      ...encoded,
+      sourceWidth: original.width,
+      sourceHeight: original.height,
+      orientation: header.orientation,
+    };
+  } finally {
+    image.close();
+  }
+}
+
+/** A Blob as a `data:` URL (e.g. for `face_image`). Works in any JS runtime. */
+export async function blobToDataUrl(blob: Blob): Promise<string> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  const chunk = 0x8000; // String.fromCharCode's argument count has limits
+  let binary = '';
+  for (let at = 0; at < bytes.length; at += chunk) {
+    binary += String.fromCharCode(...bytes.subarray(at, at + chunk));
+  }
+  return `data:${blob.type || 'application/octet-stream'};base64,${btoa(binary)}`;
+}
+
+// ----------------------------------------------------------------- options
+
+type Settings = Required<Omit<NormalizeOptions, 'signal' | 'createImageBitmap'>>;
+
+function resolveOptions(options: NormalizeOptions): Settings {
+  const settings: Settings = {
+    maxSide: options.maxSide ?? NORMALIZE_DEFAULTS.maxSide,
+    maxBytes: options.maxBytes ?? NORMALIZE_DEFAULTS.maxBytes,
+    quality: options.quality ?? NORMALIZE_DEFAULTS.quality,
+    minQuality: options.minQuality ?? Math.min(NORMALIZE_DEFAULTS.minQuality, options.quality ?? 1),
+    maxFileBytes: options.maxFileBytes ?? NORMALIZE_DEFAULTS.maxFileBytes,
+    maxPixels: options.maxPixels ?? NORMALIZE_DEFAULTS.maxPixels,
+  };
+  for (const name of ['maxSide', 'maxBytes', 'maxFileBytes', 'maxPixels'] as const) {
+    if (!(settings[name] >= 1))
+      throw new RangeError(`${name} must be a number ≥ 1, got ${settings[name]}`);
+  }
+  for (const name of ['quality', 'minQuality'] as const) {
+    if (!(settings[name] > 0 && settings[name] <= 1)) {
+      throw new RangeError(`${name} must be in (0, 1], got ${settings[name]}`);
+    }
+  }
+  if (settings.minQuality > settings.quality) {
+    throw new RangeError(
+      `minQuality (${settings.minQuality}) must not exceed quality (${settings.quality})`,
+    );
+  }
+  return settings;
+}
+
+// -------------------------------------------------------------- inspection
+
+/** A header with the dimensions known. */
+type SizedHeader = ImageHeader & { width: number; height: number };
+
+/** Reads the file and refuses it, before any decoding, when it cannot or must not be used. */
+async function inspect(
+  file: Blob,
+  settings: Settings,
+  signal: AbortSignal | undefined,
+): Promise<SizedHeader> {
+  if (file.size === 0) throw new ImageRejectedError('empty', 'This file is empty. Choose a photo.');
+  if (file.size > settings.maxFileBytes) {
+    throw new ImageRejectedError(
+      'file-too-large',
+      `This photo is larger than ${formatMegabytes(settings.maxFileBytes)}. Choose a smaller photo.`,
+    );
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await file.arrayBuffer());
+  } catch (error) {
+    throw new ImageRejectedError('unreadable', 'This file cannot be read. Choose it again.', error);
+  }
+  throwIfAborted(signal);
+
+  const header = readImageHeader(bytes);
+  if (header.format === 'svg') {
+    throw new ImageRejectedError(
+      'svg',
+      'Drawings (SVG) cannot be used. Choose a JPEG or PNG photo.',
+    );
+  }
+  if (header.format === 'unknown') {
+    throw new ImageRejectedError(
+      'not-an-image',
+      'This file is not a photo. Choose a JPEG or PNG photo.',
+    );
+  }
+  const complete = isImageComplete(bytes, header.format);
+  const { width, height } = header;
+  if (width === undefined || height === undefined) {
+    if (!complete) throw truncatedError();
+    throw new ImageRejectedError(
+      'unknown-size',
+      'This photo cannot be read. Choose a JPEG or PNG photo.',
+    );
+  }
+  if (width * height > settings.maxPixels) {
+    throw new ImageRejectedError(
+      'too-many-pixels',
+      `This photo has more than ${Math.floor(settings.maxPixels / 1e6)} megapixels. Choose a smaller photo.`,
+    );
+  }
+  if (!complete) throw truncatedError();
+  return { ...header, width, height };
+}
+
+// ---------------------------------------------------------------- encoding
+
+/**
+ * Encodes at `size`, lowering the quality step by step down to `minQuality`,
+ * then taking pixels away, until the JPEG fits in `maxBytes`.
+ */
+async function encodeWithinBudget(
+  image: DecodedImage,
+  orientation: number,
+  size: Size,
+  settings: Settings,
+  signal: AbortSignal | undefined,
+): Promise<{ blob: Blob; width: number; height: number; quality: number }> {
+  let quality = settings.quality;
+  let canvas = render(image, orientation, size);
+  for (let shrinks = 0; ;) {
+    const blob = await encodeJpeg(canvas, quality);
+    throwIfAborted(signal);
+    if (blob.size <= settings.maxBytes) return { blob, ...size, quality };
+    if (quality > settings.minQuality) {
+      quality = Math.max(settings.minQuality, Math.round((quality - QUALITY_STEP) * 100) / 100);
+      continue;
+    }
+    if (++shrinks > MAX_SHRINKS) {
+      throw new RangeError(`maxBytes (${settings.maxBytes}) is too small for any JPEG`);
+    }
+    // JPEG size grows about with the pixel count: shrink by about the excess.
+    const factor = Math.min(0.9, Math.max(0.5, Math.sqrt(settings.maxBytes / blob.size) * 0.95));
+    size = {
+      width: Math.max(1, Math.round(size.width * factor)),
+      height: Math.max(1, Math.round(size.height * factor)),
+    };
+    canvas = render(image, orientation, size);
+  }
+}
+
+// ---------------------------------------------------------------- decoding
+
+/** A decoded picture in stored orientation, whoever decoded it. */
+interface DecodedImage {
+  source: CanvasImageSource;
+  width: number;
+  height: number;
+  close(): void;
+}
+
+/** Decodes `blob`, downscaled to `width` (height by aspect ratio) when given. */
+async function decode(
+  blob: Blob,
+  format: ImageFormat,
+  width: number | undefined,
+  createBitmap: NormalizeOptions['createImageBitmap'],
+): Promise<DecodedImage> {
+  const decoder =
+    createBitmap ??
+    (typeof globalThis.createImageBitmap === 'function'
+      ? (image: Blob, bitmapOptions?: ImageBitmapOptions) =>
+          globalThis.createImageBitmap(image, bitmapOptions)
+      : undefined);
+  try {
+    if (!decoder) return await decodeWithImageElement(blob);
+    const bitmap = await decoder(blob, {
+      imageOrientation: 'from-image',
+      ...(width === undefined
+        ? {}
+        : { resizeWidth: Math.max(1, Math.round(width)), resizeQuality: 'high' as const }),
+    });
+    return {
+      source: bitmap,
+      width: bitmap.width,
+      height: bitmap.height,
+      close: () => bitmap.close(),
+    };
+  } catch (error) {
+    if (format === 'heic' || format === 'avif') {
+      throw new ImageRejectedError(
+        'unsupported-format',
+        `This browser cannot open ${format.toUpperCase()} photos. Take a new photo or choose a JPEG or PNG.`,
+        error,
+      );
+    }
+    throw new ImageRejectedError(
+      'undecodable',
+      'This photo cannot be read. Take a new photo or choose a JPEG or PNG.',
+      error,
+    );
+  }
+}
+
+async function decodeWithImageElement(blob: Blob): Promise<DecodedImage> {
+  const url = URL.createObjectURL(blob);
+  try {
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    return { source: img, width: img.naturalWidth, height: img.naturalHeight, close: () => {} };
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+// --------------------------------------------------------------- rendering
+
+interface Size {
+  width: number;
+  height: number;
+}
+
+type Canvas = OffscreenCanvas | HTMLCanvasElement;
+type Context2D = OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D;
+
+/**
+ * Draws the picture at `size` (displayed orientation) on white. When the
+ * decoder did not downscale, halves first so the last step is at most 2×:
+ * one big step would skip pixels and alias.
+ */
+function render(image: DecodedImage, orientation: number, size: Size): Canvas {
+  const stored = orientedSize(orientation, size.width, size.height);
+  let source = image.source;
+  let width = image.width;
+  let height = image.height;
+  while (width >= stored.width * 2 && height >= stored.height * 2) {
+    const half = { width: Math.ceil(width / 2), height: Math.ceil(height / 2) };
+    const step = createCanvas(half);
+    const context = context2d(step);
+    context.imageSmoothingEnabled = true;
+    context.imageSmoothingQuality = 'high';
+    context.drawImage(source, 0, 0, width, height, 0, 0, half.width, half.height);
+    source = step;
+    ({ width, height } = half);
+  }
+  const canvas = createCanvas(size);
+  const context = context2d(canvas);
+  context.fillStyle = '#ffffff';
+  context.fillRect(0, 0, size.width, size.height);
+  context.setTransform(...orientationMatrix(orientation, stored.width, stored.height));
+  context.imageSmoothingEnabled = true;
+  context.imageSmoothingQuality = 'high';
+  context.drawImage(source, 0, 0, width, height, 0, 0, stored.width, stored.height);
+  return canvas;
+}
+
+function createCanvas({ width, height }: Size): Canvas {
+  if (typeof OffscreenCanvas === 'function') return new OffscreenCanvas(width, height);
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  return canvas;
+}
+
+function context2d(canvas: Canvas): Context2D {
+  const context = canvas.getContext('2d') as Context2D | null;
+  if (!context)
+    throw new ImageRejectedError(
+      'encode-failed',
+      'This photo cannot be prepared here. Try another photo.',
+    );
+  return context;
+}
+
+async function encodeJpeg(canvas: Canvas, quality: number): Promise<Blob> {
+  let blob: Blob | null;
+  try {
+    blob =
+      'convertToBlob' in canvas
+        ? await canvas.convertToBlob({ type: 'image/jpeg', quality })
+        : await new Promise<Blob | null>((resolve) =>
+            canvas.toBlob(resolve, 'image/jpeg', quality),
+          );
+  } catch (error) {
+    throw new ImageRejectedError(
+      'encode-failed',
+      'This photo cannot be prepared here. Try another photo.',
+      error,
+    );
+  }
+  if (!blob || blob.type !== 'image/jpeg') {
+    throw new ImageRejectedError(
+      'encode-failed',
+      'This browser cannot make a JPEG. Try another browser.',
+    );
+  }
+  return blob;
+}
+
+// ----------------------------------------------------------------- helpers
+
+function fitWithin(size: Size, maxSide: number): Size {
+  const scale = Math.min(1, maxSide / Math.max(size.width, size.height));
+  if (scale === 1) return { width: size.width, height: size.height };
+  return {
+    width: Math.max(1, Math.min(maxSide, Math.round(size.width * scale))),
+    height: Math.max(1, Math.min(maxSide, Math.round(size.height * scale))),
+  };
+}
+
+function isPortrait(size: Size): boolean {
+  return size.height > size.width;
+}
+
+function isSquare(size: Size): boolean {
+  return size.height === size.width;
+}
+
+function truncatedError(): ImageRejectedError {
+  return new ImageRejectedError(
+    'truncated',
+    'This photo is incomplete (the file was cut short). Take a new photo or choose it again.',
+  );
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (!signal?.aborted) return;
+  const error = canceledError(undefined, signal.reason);
+  error.step = 'capture';
+  throw error;
+}
+
+function formatMegabytes(bytes: number): string {
+  return `${Math.round(bytes / (1024 * 1024))} MB`;
+}
