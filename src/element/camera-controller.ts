@@ -1,0 +1,188 @@
+/**
+ * The front camera as a Lit reactive controller: starts a stream on request,
+ * tells the host when real (non-black) frames arrive, captures a photo, and
+ * stops every track on every way out (capture done, dialog closed, page
+ * hidden, error, element removed).
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { FashnError } from '../api/errors.js';
+
+export interface CameraControllerOptions {
+  /** Called with a `camera-denied` / `camera-unavailable` error (the stream is already stopped). */
+  onError: (error: FashnError) => void;
+  mediaDevices?: () => MediaDevices | undefined;
+}
+
+/** Maps a getUserMedia failure to SPEC's error codes. */
+export function cameraError(cause: unknown): FashnError {
+  const name = (cause as { name?: string } | null)?.name;
+  const denied = name === 'NotAllowedError' || name === 'SecurityError';
+  return new FashnError({
+    code: denied ? 'camera-denied' : 'camera-unavailable',
+    step: 'capture',
+    retriable: false,
+    message: denied ? 'Camera access was denied' : `Camera unavailable${name ? ` (${name})` : ''}`,
+    cause,
+  });
+}
+
+export class CameraController implements ReactiveController {
+  /** The live stream, while the camera runs. */
+  stream: MediaStream | undefined;
+  /** True once a frame that is not all black has been shown. */
+  ready = false;
+  /** Number of video inputs seen (the switch button shows when > 1). */
+  cameras = 0;
+  error: FashnError | undefined;
+
+  #wanted = false;
+  #generation = 0;
+  #deviceIndex = 0;
+  #video: HTMLVideoElement | undefined;
+  readonly #onVisibility = () => {
+    if (document.visibilityState === 'hidden') this.#release();
+    else if (this.#wanted && !this.stream) void this.#open();
+  };
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly options: CameraControllerOptions,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    document.addEventListener('visibilitychange', this.#onVisibility);
+  }
+
+  hostDisconnected(): void {
+    document.removeEventListener('visibilitychange', this.#onVisibility);
+    this.stop();
+  }
+
+  /** Starts the camera (no-op when it already runs or is starting). */
+  start(): void {
+    if (this.#wanted) return;
+    this.#wanted = true;
+    this.error = undefined;
+    void this.#open();
+  }
+
+  /** Stops every track and forgets the stream; the camera stays off until `start()`. */
+  stop(): void {
+    this.#wanted = false;
+    this.#release();
+  }
+
+  /** Moves to the next camera when there are several. */
+  switchCamera(): void {
+    if (this.cameras < 2) return;
+    this.#deviceIndex = (this.#deviceIndex + 1) % this.cameras;
+    this.#release();
+    if (this.#wanted) void this.#open();
+  }
+
+  /** The `<video>` the stream plays in (call from the host's `updated()`). */
+  attach(video: HTMLVideoElement | undefined): void {
+    if (video === this.#video && (!video || video.srcObject === (this.stream ?? null))) return;
+    this.#video = video;
+    if (!video) return;
+    video.srcObject = this.stream ?? null;
+    if (this.stream) {
+      void video.play().catch(() => {});
+      this.#watchFrames(video, this.#generation);
+    }
+  }
+
+  /** The current frame as a JPEG (not mirrored: the preview is mirrored only by CSS). */
+  async capture(): Promise<Blob> {
+    const video = this.#video;
+    if (!video || !this.ready)
+      throw new FashnError({ code: 'camera-unavailable', step: 'capture' });
+    const canvas = new OffscreenCanvas(video.videoWidth, video.videoHeight);
+    canvas.getContext('2d')!.drawImage(video, 0, 0);
+    return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.92 });
+  }
+
+  async #open(): Promise<void> {
+    const generation = ++this.#generation;
+    const devices = this.options.mediaDevices?.() ?? navigator.mediaDevices;
+    try {
+      if (!window.isSecureContext || !devices?.getUserMedia) {
+        throw Object.assign(new Error('getUserMedia is not available'), {
+          name: 'NotSupportedError',
+        });
+      }
+      const inputs = (await devices.enumerateDevices?.())?.filter((d) => d.kind === 'videoinput');
+      const deviceId = this.#deviceIndex > 0 ? inputs?.[this.#deviceIndex]?.deviceId : undefined;
+      const stream = await devices.getUserMedia({
+        audio: false,
+        video: {
+          ...(deviceId ? { deviceId: { exact: deviceId } } : { facingMode: 'user' }),
+          width: { ideal: 1280 },
+          height: { ideal: 720 },
+        },
+      });
+      if (generation !== this.#generation || !this.#wanted) {
+        stopTracks(stream);
+        return;
+      }
+      // Labels and the full list are only known once permission is granted.
+      const granted = (await devices.enumerateDevices?.())?.filter((d) => d.kind === 'videoinput');
+      this.cameras = granted?.length ?? inputs?.length ?? 1;
+      if (generation !== this.#generation || !this.#wanted) {
+        stopTracks(stream);
+        return;
+      }
+      this.stream = stream;
+      this.ready = false;
+      if (this.#video) {
+        this.#video.srcObject = stream;
+        void this.#video.play().catch(() => {});
+        this.#watchFrames(this.#video, generation);
+      }
+    } catch (cause) {
+      if (generation !== this.#generation) return;
+      this.#wanted = false;
+      this.#release();
+      this.error = cameraError(cause);
+      this.options.onError(this.error);
+    }
+    this.host.requestUpdate();
+  }
+
+  /** Marks the camera ready at the first frame that is not (nearly) black. */
+  #watchFrames(video: HTMLVideoElement, generation: number): void {
+    const probe = new OffscreenCanvas(16, 16).getContext('2d', { willReadFrequently: true })!;
+    const check = () => {
+      if (generation !== this.#generation || this.ready || video.srcObject !== this.stream) return;
+      if (video.videoWidth > 0) {
+        probe.drawImage(video, 0, 0, 16, 16);
+        const pixels = probe.getImageData(0, 0, 16, 16).data;
+        let lit = 0;
+        for (let i = 0; i < pixels.length; i += 4)
+          if (pixels[i]! + pixels[i + 1]! + pixels[i + 2]! > 60) lit++;
+        if (lit > 8) {
+          this.ready = true;
+          this.host.requestUpdate();
+          return;
+        }
+      }
+      video.requestVideoFrameCallback(check);
+    };
+    video.requestVideoFrameCallback(check);
+  }
+
+  #release(): void {
+    this.#generation++;
+    if (this.stream) stopTracks(this.stream);
+    this.stream = undefined;
+    this.ready = false;
+    if (this.#video) this.#video.srcObject = null;
+    this.host.requestUpdate();
+  }
+}
+
+function stopTracks(stream: MediaStream): void {
+  for (const track of stream.getTracks()) track.stop();
+}

@@ -1,0 +1,748 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import { FashnClient, type PredictProgress } from '../api/client.js';
+import { FashnError, canceledError, isFashnError, type FashnErrorStep } from '../api/errors.js';
+import { stringsFor, type Strings } from '../i18n/index.js';
+import { CameraController } from './camera-controller.js';
+import { readConfig, type RawValue, type TryOnConfig } from './config.js';
+import { emit, type FashnProgressDetail, type FashnState, type TryOnResult } from './events.js';
+import { Flow } from './flow.js';
+import { PageMemory, pageMemory, type AvatarMemory, type KeptAvatar } from './memory.js';
+import { makeAvatar, makeTryon, type RunStep, type StepContext } from './run-steps.js';
+import { localizeError } from './messages.js';
+import { styles } from './styles.js';
+import { renderStep, type ViewActions, type ViewModel } from './views.js';
+
+interface Run {
+  controller: AbortController;
+  /** Set when the page vetoed a call with `fashn-before-run`. */
+  vetoed?: boolean;
+  /** Set by `cancel()`: what the run's promise rejects with. */
+  reason?: FashnError;
+}
+
+interface Deferred {
+  resolve(result: TryOnResult): void;
+  reject(error: FashnError): void;
+}
+
+const CONFIG_PROPS = [
+  'garmentImage',
+  'proxyUrl',
+  'category',
+  'mode',
+  'garmentPhotoType',
+  'numSamples',
+  'seed',
+  'outputFormat',
+  'moderationLevel',
+  'segmentationFree',
+  'returnBase64',
+  'avatarPrompt',
+  'avatarAspectRatio',
+  'layout',
+  'capture',
+  'remember',
+  'cacheDays',
+  'privacyUrl',
+] as const satisfies readonly (keyof TryOnConfig)[];
+
+const noop = () => {};
+
+/**
+ * `<fashn-try-on>`: the shopper takes a selfie (or picks a photo), FASHN's
+ * `face-to-model` turns it into an avatar, and `tryon-v1.6` dresses the avatar
+ * in `garment-image`. Talks only to `proxy-url`. See SPEC.md "The element".
+ *
+ * A `fashn-before-run` veto (`preventDefault()`) is not an error: no `fashn-error`
+ * is emitted (the page knows what it did); the pending `tryOn()`/`useSelfie()`
+ * promise rejects with a FashnError `canceled`, and the flow goes back to
+ * `review` (photo held), `result` (earlier results shown) or `idle`.
+ *
+ * Camera failures (`camera-denied`, `camera-unavailable`) emit `fashn-error` but
+ * keep the state `capture`, with the explanation next to the upload path.
+ *
+ * In the `dialog` layout, closing the dialog while an avatar or a try-on is being
+ * made does not cancel it (that is `cancel()`): the result is shown when it opens
+ * again. Closing from `consent`, `capture`, `review` or `error` returns to `idle`.
+ *
+ * @fires fashn-state-change - `{ state, previousState }` on every move of the flow
+ * @fires fashn-before-run - cancelable, `{ model, inputs }` before each FASHN call
+ * @fires fashn-progress - `{ step, status, predictionId?, elapsedMs, estimatedMs }` while waiting
+ * @fires fashn-avatar - `{ image, cached, createdAt }` when an avatar is made or found kept
+ * @fires fashn-result - `{ images, garmentImage, predictionId, avatarCached, cached, durationMs }`
+ * @fires fashn-error - `{ code, message, step, retriable, fashnName?, predictionId?, httpStatus?, attribute? }`
+ *
+ * @slot trigger - replaces the "Try it on" button
+ *
+ * @csspart trigger - the "Try it on" button
+ * @csspart button - every button (with a specific part name each: continue, take-photo, switch-camera, upload, use-photo, retake, cancel, try-again, try-another, change-photo, delete-photo, download, close, before, after, sample)
+ * @csspart dialog - the native `<dialog>` (dialog layout)
+ * @csspart panel - the panel holding the steps
+ * @csspart video - the live camera preview
+ * @csspart image - every image (with photo, avatar or result)
+ * @csspart progress - the `<progress>` bar while waiting
+ * @csspart error - error messages
+ * @csspart drop - the upload and drag-and-drop area
+ * @csspart privacy - the privacy policy link
+ *
+ * @cssprop --fashn-try-on-accent - primary buttons and focus rings (default near-black; near-white in dark mode)
+ * @cssprop --fashn-try-on-radius - corner radius of buttons and images (default 14px)
+ * @cssprop --fashn-try-on-font - font family (default the system UI font)
+ * @cssprop --fashn-try-on-surface - panel background
+ * @cssprop --fashn-try-on-text - text colour
+ */
+export class FashnTryOn extends LitElement {
+  static override styles = styles;
+
+  /** http(s) or `data:image/...` URL of the garment (required for a try-on). */
+  @property({ attribute: 'garment-image' }) garmentImage?: string;
+  /** Base URL of the proxy, default `/api/fashn`. */
+  @property({ attribute: 'proxy-url' }) proxyUrl?: string;
+  /** `auto` `tops` `bottoms` `one-pieces`. */
+  @property() category?: string;
+  /** `performance` `balanced` `quality`. */
+  @property() mode?: string;
+  /** `auto` `flat-lay` `model`. */
+  @property({ attribute: 'garment-photo-type' }) garmentPhotoType?: string;
+  /** 1 to 4. */
+  @property({ attribute: 'num-samples' }) numSamples?: number | string;
+  /** 0 to 2^32-1, default 42. */
+  @property() seed?: number | string;
+  /** `png` `jpeg`. */
+  @property({ attribute: 'output-format' }) outputFormat?: string;
+  /** `conservative` `permissive` `none`. */
+  @property({ attribute: 'moderation-level' }) moderationLevel?: string;
+  /** `"true"` / `"false"`, default true. */
+  @property({ attribute: 'segmentation-free' }) segmentationFree?: boolean | string;
+  /** Ask FASHN for base64 outputs (nothing stored on its CDN), default true. */
+  @property({ attribute: 'return-base64' }) returnBase64?: boolean | string;
+  /** Body-shape guidance for `face-to-model`. */
+  @property({ attribute: 'avatar-prompt' }) avatarPrompt?: string;
+  /** `1:1` `4:5` `3:4` `2:3` `9:16`. */
+  @property({ attribute: 'avatar-aspect-ratio' }) avatarAspectRatio?: string;
+  /** `dialog` (default) or `inline`. */
+  @property() layout?: string;
+  /** Capture paths offered: `camera upload` (default), `camera`, `upload`. */
+  @property() capture?: string;
+  /** Keep the avatar in this browser, default true. */
+  @property() remember?: boolean | string;
+  /** Days a kept avatar lives, default 30. */
+  @property({ attribute: 'cache-days' }) cacheDays?: number | string;
+  /** Link shown on the consent step. */
+  @property({ attribute: 'privacy-url' }) privacyUrl?: string;
+  /** Partial overrides of any UI text (keys of the English table). */
+  @property({ attribute: false }) strings?: Partial<Strings>;
+  /** Merged into every proxy request (headers, `credentials`). */
+  @property({ attribute: false }) requestInit?: RequestInit;
+  /** Replacement fetch for proxy calls. */
+  @property({ attribute: false }) fetch?: typeof fetch;
+  /**
+   * Where the avatar and results are kept. Default: shared by the page's elements
+   * when `remember` is true, this element's own otherwise.
+   */
+  @property({ attribute: false }) memory?: AvatarMemory;
+
+  readonly #flow = new Flow((state, previousState) => this.#moved(state, previousState));
+  readonly #camera = new CameraController(this, {
+    onError: (e) => this.#report(this.#localize(e)),
+  });
+  readonly #ownMemory = new PageMemory();
+  #config = readConfig({}).config;
+  readonly #reported = new Map<string, string>();
+  #run: Run | undefined;
+  #waiting: Deferred | undefined;
+  #avatar: KeptAvatar | undefined;
+  #avatarCached = false;
+  #kept: Promise<void> | undefined;
+  #consented = false;
+  #photo: Blob | undefined;
+  #photoUrl: string | undefined;
+  #results: string[] = [];
+  #shown = 0;
+  #before = false;
+  #error: FashnError | undefined;
+  #failedStep: FashnErrorStep | undefined;
+  #progress: FashnProgressDetail | undefined;
+  #progressAt = 0;
+  #ticker: ReturnType<typeof setInterval> | undefined;
+  #announcement = '';
+  #dragOver = false;
+  #dialogOpen = false;
+  #focusStep = false;
+  #ownCloses = 0;
+  readonly #langObserver = new MutationObserver(() => this.requestUpdate());
+
+  /** The flow's current state. */
+  get state(): FashnState {
+    return this.#flow.state;
+  }
+
+  /** The current avatar image (`data:`/`https:`/`blob:` URL), if any. */
+  get avatar(): string | undefined {
+    return this.#avatar?.image;
+  }
+
+  /** The images of the last result shown. */
+  get results(): readonly string[] {
+    return this.#results;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#langObserver.observe(document.documentElement, {
+      attributes: true,
+      attributeFilter: ['lang'],
+      subtree: true,
+    });
+    this.#readConfig();
+    this.#kept = undefined;
+    void this.#loadKept();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#langObserver.disconnect();
+    this.#stopTicker();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (CONFIG_PROPS.some((key) => changed.has(key))) this.#readConfig();
+    if (changed.has('garmentImage') && changed.get('garmentImage') !== undefined) {
+      // Another garment: the result on screen is no longer about this one.
+      if (this.state === 'result' && !this.#dialogOpen) this.#flow.go('idle');
+    }
+    if (changed.has('remember') || changed.has('memory')) {
+      this.#kept = undefined;
+      void this.#loadKept();
+    }
+  }
+
+  // ---- public methods (SPEC "Methods") ----
+
+  /** Opens the dialog (`dialog` layout) and, from `idle`, begins like "Try it on". */
+  open(): void {
+    this.#dialogOpen = true;
+    this.requestUpdate();
+    if (this.state === 'idle') void this.#begin();
+  }
+
+  /** Closes the dialog and stops the camera (SPEC). In the `inline` layout: back to `idle`. */
+  close(): void {
+    this.#camera.stop();
+    if (this.#config.layout === 'inline') {
+      if (this.#run) this.cancel();
+      this.#flow.go('idle');
+      return;
+    }
+    this.#hideDialog();
+    this.#afterClose();
+  }
+
+  /** What "Try it on" does: consent or capture, or straight to try-on with a kept avatar. */
+  start(): void {
+    this.open();
+  }
+
+  /**
+   * Tries `garmentImage` (default: the `garment-image` attribute) on the current
+   * avatar; without one, starts consent/capture and settles once that photo's run ends.
+   */
+  async tryOn(garmentImage?: string): Promise<TryOnResult> {
+    if (garmentImage !== undefined) {
+      this.garmentImage = garmentImage;
+      this.#readConfig();
+    }
+    this.#dialogOpen = true;
+    this.requestUpdate();
+    await this.#loadKept();
+    if (this.#avatar) return this.#runFrom('tryon');
+    this.#waiting?.reject(this.#canceled());
+    return new Promise<TryOnResult>((resolve, reject) => {
+      this.#waiting = { resolve, reject };
+      if (this.state !== 'consent' && this.state !== 'capture' && this.state !== 'review')
+        void this.#begin();
+    });
+  }
+
+  /**
+   * The page supplies the photo (it has asked for consent itself): avatar, try-on,
+   * result. Rejects (and emits `fashn-error`) on a bad photo or a failed run.
+   */
+  useSelfie(blob: Blob): Promise<TryOnResult> {
+    this.#consented = true;
+    this.#setPhoto(blob);
+    this.#dialogOpen = true;
+    this.requestUpdate();
+    return this.#runFrom('avatar');
+  }
+
+  /** Back to capture for a new photo (cancels any run in flight). */
+  retake(): void {
+    if (this.#run) this.cancel();
+    this.#dialogOpen = true;
+    this.#flow.go(this.#consented ? 'capture' : 'consent');
+  }
+
+  /** From `error`, runs the failed step again with the same photo (when retriable). */
+  retry(): void {
+    if (this.state !== 'error' || !this.#error?.retriable) return;
+    const from: RunStep = this.#failedStep === 'avatar' && this.#photo ? 'avatar' : 'tryon';
+    this.#runFrom(from).catch(noop);
+  }
+
+  /**
+   * Stops waiting: cancel is sent for the prediction in flight, the pending promise
+   * rejects and `fashn-error` `canceled` is emitted; the state goes to `review`
+   * while the photo is held, otherwise `idle`.
+   */
+  cancel(): void {
+    const run = this.#run;
+    if (!run) return;
+    const step = this.state === 'avatar' ? 'avatar' : 'tryon';
+    run.reason = this.#canceled(step);
+    this.#run = undefined;
+    run.controller.abort(run.reason);
+    this.#flow.go(this.#photo ? 'review' : 'idle');
+    this.#report(run.reason);
+  }
+
+  /** Deletes everything this element kept (avatar, results, photo); back to `idle`, consent asked again. */
+  async forgetAvatar(): Promise<void> {
+    if (this.#run) this.cancel();
+    this.#avatar = undefined;
+    this.#results = [];
+    this.#consented = false;
+    this.#setPhoto(undefined);
+    if (this.#config.layout === 'dialog') this.close();
+    this.#flow.go('idle');
+    try {
+      await this.#memory.deleteAvatar();
+    } catch (cause) {
+      this.#report(this.#localize(new FashnError({ code: 'storage', step: 'storage', cause })));
+    }
+  }
+
+  // ---- rendering ----
+
+  protected override render() {
+    const t = this.#t;
+    const state = this.state;
+    const dialog = this.#config.layout === 'dialog';
+    const trigger = html`<slot name="trigger" @click=${() => this.start()}
+      ><button type="button" class="btn primary" part="trigger button">${t.tryOn}</button></slot
+    >`;
+    const panel = html`<div class="panel ${state === 'idle' ? '' : 'open'}" part="panel">
+      ${state === 'idle' ? (dialog ? nothing : trigger) : renderStep(this.#view(t), this.#actions)}
+      <div class="sr-only" role="status" aria-live="polite">${this.#announcement}</div>
+    </div>`;
+    if (!dialog) return panel;
+    return html`${trigger}
+      <dialog
+        part="dialog"
+        aria-labelledby="title"
+        @close=${this.#onDialogClose}
+        @keydown=${this.#trapTab}
+        @cancel=${() => this.#camera.stop()}
+      >
+        ${this.#dialogOpen ? panel : nothing}
+      </dialog>`;
+  }
+
+  protected override updated(): void {
+    const dialog = this.#dialog;
+    if (dialog && this.#dialogOpen && !dialog.open && this.state !== 'idle' && this.isConnected)
+      dialog.showModal();
+    this.#camera.attach(this.renderRoot.querySelector('video') ?? undefined);
+    if (this.#focusStep) {
+      this.#focusStep = false;
+      this.renderRoot.querySelector<HTMLElement>('#title')?.focus();
+    }
+  }
+
+  get #dialog(): HTMLDialogElement | null {
+    return this.renderRoot?.querySelector('dialog') ?? null;
+  }
+
+  get #t(): Strings {
+    const lang = this.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang;
+    return stringsFor(lang, this.strings);
+  }
+
+  #view(t: Strings): ViewModel {
+    const camera = this.#camera;
+    return {
+      t,
+      state: this.state,
+      privacyUrl: this.#config.privacyUrl,
+      capture: this.#config.capture,
+      camera: {
+        ready: camera.ready,
+        cameras: camera.cameras,
+        error: camera.error ? this.#localize(camera.error).message : undefined,
+      },
+      photoUrl: this.#photoUrl,
+      progress: this.#progress && {
+        ...this.#progress,
+        elapsedMs: this.#progress.elapsedMs + (Date.now() - this.#progressAt),
+      },
+      avatar: this.#avatar?.image,
+      results: this.#results,
+      shown: this.#shown,
+      before: this.#before,
+      error: this.#error && { message: this.#error.message, retriable: this.#error.retriable },
+      dragOver: this.#dragOver,
+      outputFormat: this.#config.outputFormat,
+    };
+  }
+
+  readonly #actions: ViewActions = {
+    continue: () => {
+      this.#consented = true;
+      this.#flow.go('capture');
+    },
+    takePhoto: () => void this.#takePhoto(),
+    switchCamera: () => this.#camera.switchCamera(),
+    pickFile: (file) => {
+      if (!file) return;
+      this.#setPhoto(file);
+      this.#flow.go('review');
+    },
+    usePhoto: () => this.#runFrom('avatar').catch(noop),
+    retake: () => this.retake(),
+    cancel: () => this.cancel(),
+    retry: () => this.retry(),
+    tryAnother: () => {
+      const seed = crypto.getRandomValues(new Uint32Array(1))[0]!;
+      this.#runFrom('tryon', seed).catch(noop);
+    },
+    changePhoto: () => this.retake(),
+    deletePhoto: () => void this.forgetAvatar(),
+    close: () => this.close(),
+    showSample: (index) => {
+      this.#shown = index;
+      this.#before = false;
+      this.requestUpdate();
+    },
+    showBefore: (before) => {
+      this.#before = before;
+      this.requestUpdate();
+    },
+    dragOver: (over) => {
+      this.#dragOver = over;
+      this.requestUpdate();
+    },
+  };
+
+  // ---- the flow ----
+
+  #moved(state: FashnState, previousState: FashnState): void {
+    const t = this.#t;
+    if (state === 'capture' && this.#config.capture.camera) this.#camera.start();
+    else this.#camera.stop();
+    if (state === 'avatar' || state === 'tryon') this.#startTicker();
+    else this.#stopTicker();
+    if (state !== 'error') this.#error = undefined;
+    if (state === 'idle') {
+      this.#waiting?.reject(this.#canceled());
+      this.#waiting = undefined;
+      if (this.#dialogOpen) this.#hideDialog();
+    }
+    const titles: Partial<Record<FashnState, string>> = {
+      consent: t.consentTitle,
+      capture: t.captureTitle,
+      review: t.reviewTitle,
+      avatar: t.avatarTitle,
+      tryon: t.tryonTitle,
+      result: t.resultReady,
+      error: t.errorTitle,
+    };
+    this.#announcement = titles[state] ?? '';
+    const modal = this.#config.layout === 'dialog' && this.#dialogOpen;
+    this.#focusStep = state !== 'idle' && (modal || this.#focusWasInside());
+    this.requestUpdate();
+    emit(this, 'fashn-state-change', { state, previousState });
+  }
+
+  /** Whether keyboard focus is on this element or was dropped with a removed control. */
+  #focusWasInside(): boolean {
+    const active = document.activeElement;
+    return active === this || active === document.body || active === null;
+  }
+
+  async #begin(): Promise<void> {
+    await this.#loadKept();
+    if (this.state !== 'idle' && this.state !== 'result' && this.state !== 'error') return;
+    if (this.#avatar) this.#runFrom('tryon').catch(noop);
+    else this.#flow.go(this.#consented ? 'capture' : 'consent');
+  }
+
+  async #takePhoto(): Promise<void> {
+    try {
+      const photo = await this.#camera.capture();
+      this.#camera.stop();
+      this.#setPhoto(photo);
+      this.#flow.go('review');
+    } catch (cause) {
+      this.#camera.stop();
+      this.#report(
+        this.#localize(
+          isFashnError(cause)
+            ? cause
+            : new FashnError({ code: 'camera-unavailable', step: 'capture', cause }),
+        ),
+      );
+    }
+  }
+
+  /**
+   * Runs from `step` to the result. A newer run (or `cancel()`) makes this one
+   * stale: it then changes nothing and rejects with `canceled`.
+   */
+  #runFrom(from: RunStep, seed?: number): Promise<TryOnResult> {
+    this.#run?.controller.abort(this.#canceled(from));
+    const run: Run = { controller: new AbortController() };
+    this.#run = run;
+    const promise = this.#execute(run, from, seed);
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    if (waiting) promise.then(waiting.resolve, waiting.reject);
+    return promise;
+  }
+
+  async #execute(run: Run, from: RunStep, seed: number | undefined): Promise<TryOnResult> {
+    const { signal } = run.controller;
+    const config = this.#config;
+    const context = this.#stepContext(run, config);
+    let step: FashnErrorStep = from;
+    const hadResults = this.state === 'result';
+    try {
+      await this.#loadKept();
+      const garment = config.garmentImage;
+      if (!garment) {
+        step = 'config';
+        throw new FashnError({
+          code: 'invalid-config',
+          attribute: 'garment-image',
+          retriable: false,
+        });
+      }
+      let avatar = this.#avatar;
+      if (from === 'avatar' || !avatar) {
+        step = 'avatar';
+        if (!this.#photo) throw new FashnError({ code: 'invalid-image', message: 'No photo' });
+        this.#flow.go('avatar');
+        avatar = await makeAvatar(context, this.#photo);
+        if (this.#run !== run) throw run.reason ?? this.#canceled(step);
+        this.#avatar = avatar;
+        this.#avatarCached = false;
+        emit(this, 'fashn-avatar', {
+          image: avatar.image,
+          cached: false,
+          createdAt: avatar.createdAt,
+        });
+      }
+      step = 'tryon';
+      this.#flow.go('tryon');
+      const result = await makeTryon(context, avatar, garment, this.#avatarCached, seed);
+      if (signal.aborted) throw signal.reason;
+      this.#run = undefined;
+      this.#results = result.images;
+      this.#shown = 0;
+      this.#before = false;
+      this.#flow.go('result');
+      emit(this, 'fashn-result', result);
+      return result;
+    } catch (cause) {
+      if (this.#run !== run) throw run.reason ?? this.#canceled(step);
+      this.#run = undefined;
+      if (run.vetoed) {
+        this.#flow.go(
+          hadResults && this.#results.length ? 'result' : this.#photo ? 'review' : 'idle',
+        );
+        throw this.#canceled(step);
+      }
+      const error = this.#localize(toFashnError(cause), step);
+      this.#error = error;
+      this.#failedStep = step;
+      this.#flow.go('error');
+      this.#report(error);
+      throw error;
+    }
+  }
+
+  /** What the two FASHN steps of `run` need: its signal, the proxy client, events and memory. */
+  #stepContext(run: Run, config: TryOnConfig): StepContext {
+    return {
+      signal: run.controller.signal,
+      config,
+      client: new FashnClient({
+        baseUrl: config.proxyUrl,
+        fetch: this.fetch,
+        requestInit: this.requestInit,
+      }),
+      memory: this.#memory,
+      beforeRun: (model, inputs, step) => {
+        if (emit(this, 'fashn-before-run', { model, inputs } as never, { cancelable: true }))
+          return;
+        run.vetoed = true;
+        throw this.#canceled(step);
+      },
+      progress: (step, progress) => this.#run === run && this.#onProgress(step, progress),
+      store: (save) => this.#store(save),
+    };
+  }
+
+  #onProgress(
+    step: RunStep,
+    p: Omit<PredictProgress, 'status'> & { status: FashnProgressDetail['status'] },
+  ) {
+    const detail: FashnProgressDetail = {
+      step,
+      status: p.status,
+      elapsedMs: p.elapsedMs,
+      estimatedMs: p.estimatedMs,
+    };
+    if (p.predictionId) detail.predictionId = p.predictionId;
+    if (this.#progress?.status !== p.status) this.#announcement = this.#t[p.status];
+    this.#progress = detail;
+    this.#progressAt = Date.now();
+    this.requestUpdate();
+    emit(this, 'fashn-progress', detail);
+  }
+
+  // ---- helpers ----
+
+  get #memory(): AvatarMemory {
+    return this.memory ?? (this.#config.remember ? pageMemory : this.#ownMemory);
+  }
+
+  /** Loads a kept avatar once per memory (emits `fashn-avatar` with `cached: true`). */
+  #loadKept(): Promise<void> {
+    this.#kept ??= this.#memory.getAvatar().then(
+      (kept) => {
+        if (!kept || kept.image === this.#avatar?.image) return;
+        this.#avatar = kept;
+        this.#avatarCached = true;
+        emit(this, 'fashn-avatar', { image: kept.image, cached: true, createdAt: kept.createdAt });
+      },
+      (cause) =>
+        this.#report(this.#localize(new FashnError({ code: 'storage', step: 'storage', cause }))),
+    );
+    return this.#kept;
+  }
+
+  /** Saves to memory; a failure is reported once as a non-fatal `storage` error. */
+  async #store(save: () => Promise<void>): Promise<void> {
+    try {
+      await save();
+    } catch (cause) {
+      this.#report(this.#localize(new FashnError({ code: 'storage', step: 'storage', cause })));
+    }
+  }
+
+  #readConfig(): void {
+    const raw = Object.fromEntries(CONFIG_PROPS.map((key) => [key, this[key] as RawValue]));
+    const { config, issues } = readConfig(raw);
+    this.#config = config;
+    for (const issue of issues) {
+      const value = String(issue.value);
+      if (this.#reported.get(issue.attribute) === value) continue;
+      this.#reported.set(issue.attribute, value);
+      this.#report(
+        new FashnError({
+          code: 'invalid-config',
+          step: 'config',
+          retriable: false,
+          attribute: issue.attribute,
+          message: `${this.#t['error.invalid-config']} (${issue.message})`,
+        }),
+      );
+    }
+  }
+
+  #setPhoto(photo: Blob | undefined): void {
+    if (this.#photoUrl) URL.revokeObjectURL(this.#photoUrl);
+    this.#photo = photo;
+    this.#photoUrl = photo ? URL.createObjectURL(photo) : undefined;
+  }
+
+  /** The dialog closed by the browser (Esc); our own `close()` calls are counted out. */
+  readonly #onDialogClose = (): void => {
+    if (this.#ownCloses > 0) {
+      this.#ownCloses--;
+      return;
+    }
+    if (!this.#dialogOpen) return;
+    this.#hideDialog();
+    this.#afterClose();
+  };
+
+  #afterClose(): void {
+    this.#camera.stop();
+    const keep = ['idle', 'avatar', 'tryon', 'result'].includes(this.state);
+    if (!keep) this.#flow.go('idle');
+    this.requestUpdate();
+  }
+
+  /** Keeps Tab inside the modal: the browser would otherwise move on to its own UI. */
+  readonly #trapTab = (event: KeyboardEvent): void => {
+    if (event.key !== 'Tab') return;
+    const focusable = [
+      ...this.renderRoot.querySelectorAll<HTMLElement>(
+        'dialog button:not(:disabled), dialog a[href], dialog input',
+      ),
+    ];
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    const active = (this.renderRoot as ShadowRoot).activeElement;
+    const edge = event.shiftKey ? first : last;
+    if (!first || !last || (active !== edge && focusable.includes(active as HTMLElement))) return;
+    event.preventDefault();
+    (event.shiftKey ? last : first).focus();
+  };
+
+  /** Closes the native dialog and gives focus back to the trigger. */
+  #hideDialog(): void {
+    this.#dialogOpen = false;
+    const dialog = this.#dialog;
+    if (dialog?.open) {
+      this.#ownCloses++;
+      dialog.close();
+    }
+    const trigger =
+      this.querySelector<HTMLElement>('[slot="trigger"]') ??
+      this.renderRoot.querySelector<HTMLElement>('[part~="trigger"]');
+    trigger?.focus();
+  }
+
+  #canceled(step: FashnErrorStep = 'tryon'): FashnError {
+    return this.#localize(canceledError(), step);
+  }
+
+  #localize(error: FashnError, step: FashnErrorStep = error.step ?? 'config'): FashnError {
+    return localizeError(error, this.#t, step);
+  }
+
+  #report(error: FashnError): void {
+    emit(this, 'fashn-error', error.toDetail());
+  }
+
+  #startTicker(): void {
+    this.#progress = undefined;
+    this.#ticker ??= setInterval(() => this.requestUpdate(), 1000);
+  }
+
+  #stopTicker(): void {
+    clearInterval(this.#ticker);
+    this.#ticker = undefined;
+  }
+}
+
+/** Any thrown value as a FashnError (an abort becomes `canceled`). */
+function toFashnError(cause: unknown): FashnError {
+  if (isFashnError(cause)) return cause;
+  const name = (cause as { name?: string } | null)?.name;
+  if (name === 'AbortError') return canceledError(undefined, cause);
+  return new FashnError({ code: name === 'TypeError' ? 'network' : 'proxy-error', cause });
+}

@@ -1,0 +1,58 @@
+import { expect } from '@open-wc/testing';
+import { makeJpeg } from '../support/images.js';
+import {
+  addFault,
+  cameraReady,
+  garmentDataUrl,
+  mount,
+  press,
+  resetEmulator,
+  unmountAll,
+  waitForState,
+} from './element-helpers.js';
+
+let garment: string;
+
+describe('<fashn-try-on> accessibility', () => {
+  beforeEach(async () => {
+    garment ??= await garmentDataUrl();
+  });
+  afterEach(() => unmountAll());
+
+  for (const layout of ['dialog', 'inline']) {
+    it(`is axe-clean in every state (${layout})`, async () => {
+      await resetEmulator(0.25); // slow enough to look at the waiting steps
+      const el = await mount({ 'garment-image': garment, layout, 'privacy-url': '/privacy' });
+      await expect(el).to.be.accessible();
+      await press(el, 'Try it on');
+      await waitForState(el, 'consent');
+      await expect(el).to.be.accessible();
+      await press(el, 'Continue');
+      await waitForState(el, 'capture');
+      await cameraReady(el);
+      await expect(el).to.be.accessible();
+      await press(el, 'Take photo');
+      await waitForState(el, 'review');
+      await expect(el).to.be.accessible();
+      await press(el, 'Use this photo');
+      await waitForState(el, 'avatar');
+      await expect(el).to.be.accessible();
+      const live = el.shadowRoot!.querySelector('[role="status"]')!;
+      expect(live.getAttribute('aria-live')).to.equal('polite');
+      expect(live.textContent).to.match(/avatar|photo/i);
+      await waitForState(el, 'tryon');
+      await expect(el).to.be.accessible();
+      expect(el.shadowRoot!.querySelector('progress')).to.not.equal(null);
+      await waitForState(el, 'result');
+      await expect(el).to.be.accessible();
+      expect(live.textContent).to.match(/ready/);
+
+      await resetEmulator();
+      await addFault({ kind: 'run', network: true, times: 20 });
+      await el.useSelfie(await makeJpeg(300, 400)).catch(() => {});
+      await waitForState(el, 'error');
+      await expect(el).to.be.accessible();
+      expect(el.shadowRoot!.querySelector('h2')!.textContent).to.match(/went wrong/);
+    });
+  }
+});

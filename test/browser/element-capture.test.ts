@@ -1,0 +1,198 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import type { FashnTryOn } from '../../src/element/fashn-try-on.js';
+import {
+  TrackSpy,
+  cameraReady,
+  control,
+  garmentDataUrl,
+  mount,
+  press,
+  record,
+  unmountAll,
+  waitForState,
+} from './element-helpers.js';
+
+let spy: TrackSpy;
+let garment: string;
+
+async function toCapture(attributes: Record<string, string> = {}): Promise<FashnTryOn> {
+  const el = await mount({ 'garment-image': garment, ...attributes });
+  await press(el, 'Try it on');
+  await waitForState(el, 'consent');
+  await press(el, 'Continue');
+  await waitForState(el, 'capture');
+  return el;
+}
+
+function setVisibility(state: DocumentVisibilityState): void {
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
+  document.dispatchEvent(new Event('visibilitychange'));
+}
+
+describe('<fashn-try-on> capture', () => {
+  beforeEach(async () => {
+    garment ??= await garmentDataUrl();
+    spy = new TrackSpy().install();
+  });
+  afterEach(() => {
+    unmountAll();
+    spy.restore();
+    delete (document as { visibilityState?: unknown }).visibilityState;
+  });
+
+  it('goes consent → capture → review, mirrors the preview and stops the camera once the photo is taken', async () => {
+    const el = await mount({ 'garment-image': garment, 'privacy-url': '/privacy.html' });
+    const events = record(el);
+    await press(el, 'Try it on');
+    await waitForState(el, 'consent');
+    const dialog = el.shadowRoot!.querySelector('dialog')!;
+    expect(dialog.open).to.equal(true);
+    expect(dialog.textContent)
+      .to.match(/FASHN/)
+      .and.match(/only on this device/);
+    expect(control(el, 'Privacy policy')!.getAttribute('href')).to.equal('/privacy.html');
+    await press(el, 'Continue');
+    await waitForState(el, 'capture');
+    expect((control(el, 'Take photo') as HTMLButtonElement).disabled).to.equal(true);
+    await cameraReady(el);
+    const video = el.shadowRoot!.querySelector('video')!;
+    expect(getComputedStyle(video).transform).to.equal('matrix(-1, 0, 0, 1, 0, 0)');
+    expect(video.muted && video.playsInline).to.equal(true);
+    expect(control(el, 'Switch camera')).to.equal(undefined); // one fake camera
+    expect(control(el, 'Upload a photo')).to.not.equal(undefined);
+    expect(spy.tracks.some((t) => t.readyState === 'live')).to.equal(true);
+    await press(el, 'Take photo');
+    await waitForState(el, 'review');
+    expect(spy.allEnded()).to.equal(true);
+    const photo = el.shadowRoot!.querySelector<HTMLImageElement>('img[part~="photo"]')!;
+    await waitUntil(() => photo.complete && photo.naturalWidth > 0, 'photo shown');
+    expect(control(el, 'Use this photo')).to.not.equal(undefined);
+    await press(el, 'Retake');
+    await waitForState(el, 'capture');
+    expect(
+      events.filter((e) => e.type === 'fashn-state-change').map((e) => e.detail.state),
+    ).to.deep.equal(['consent', 'capture', 'review', 'capture']);
+  });
+
+  it('stops the camera when the dialog closes, and returns to idle', async () => {
+    const el = await toCapture();
+    await waitUntil(() => spy.tracks.length > 0, 'camera started');
+    await press(el, 'Close');
+    expect(el.shadowRoot!.querySelector('dialog')!.open).to.equal(false);
+    expect(el.state).to.equal('idle');
+    await waitUntil(() => spy.allEnded(), 'tracks ended');
+  });
+
+  it('stops the camera when the element is removed', async () => {
+    const el = await toCapture();
+    await cameraReady(el);
+    el.remove();
+    expect(spy.allEnded()).to.equal(true);
+  });
+
+  it('stops the camera while the page is hidden and restarts it when visible again', async () => {
+    const el = await toCapture();
+    await cameraReady(el);
+    setVisibility('hidden');
+    expect(spy.allEnded()).to.equal(true);
+    const before = spy.tracks.length;
+    setVisibility('visible');
+    await waitUntil(() => spy.tracks.length > before, 'camera restarted');
+    await cameraReady(el);
+  });
+
+  it('stops the camera on an error (a bad photo handed in while capturing)', async () => {
+    const el = await toCapture();
+    await cameraReady(el);
+    const events = record(el);
+    const failure = await el
+      .useSelfie(new Blob(['not an image'], { type: 'text/plain' }))
+      .catch((e) => e);
+    expect(failure.code).to.equal('invalid-image');
+    expect(el.state).to.equal('error');
+    expect(spy.allEnded()).to.equal(true);
+    const error = events.find((e) => e.type === 'fashn-error')!.detail;
+    expect(error).to.include({ code: 'invalid-image', step: 'avatar', retriable: false });
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.match(/JPEG or PNG/);
+    await press(el, 'Retake');
+    await waitForState(el, 'capture');
+  });
+
+  it('explains a denied camera and keeps upload available', async () => {
+    navigator.mediaDevices.getUserMedia = () =>
+      Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+    const el = await mount({ 'garment-image': garment });
+    const events = record(el);
+    await press(el, 'Try it on');
+    await press(el, 'Continue');
+    await waitUntil(() => events.some((e) => e.type === 'fashn-error'), 'camera error');
+    await el.updateComplete;
+    expect(events.find((e) => e.type === 'fashn-error')!.detail).to.include({
+      code: 'camera-denied',
+      step: 'capture',
+      retriable: false,
+    });
+    expect(el.state).to.equal('capture');
+    expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.match(/upload a photo/i);
+    expect(control(el, 'Take photo')).to.equal(undefined);
+    expect(control(el, 'Upload a photo')).to.not.equal(undefined);
+    await expect(el).to.be.accessible();
+  });
+
+  it('maps a missing, busy or unsupported camera to camera-unavailable', async () => {
+    for (const failure of [
+      () => Promise.reject(new DOMException('none', 'NotFoundError')),
+      () => Promise.reject(new DOMException('busy', 'NotReadableError')),
+      undefined,
+    ]) {
+      (navigator.mediaDevices as { getUserMedia?: unknown }).getUserMedia = failure;
+      const el = await mount({ 'garment-image': garment });
+      const events = record(el);
+      await press(el, 'Try it on');
+      await press(el, 'Continue');
+      await waitUntil(() => events.some((e) => e.type === 'fashn-error'), 'camera error');
+      expect(events.find((e) => e.type === 'fashn-error')!.detail.code).to.equal(
+        'camera-unavailable',
+      );
+      unmountAll();
+    }
+  });
+
+  it('keeps keyboard focus in the dialog, closes on Escape and returns focus to the trigger', async () => {
+    const el = await mount({ 'garment-image': garment });
+    const trigger = control(el, 'Try it on')!;
+    trigger.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitForState(el, 'consent');
+    const dialog = el.shadowRoot!.querySelector('dialog')!;
+    expect(dialog.getAttribute('aria-labelledby')).to.equal('title');
+    for (let i = 0; i < 6; i++) {
+      await sendKeys({ press: 'Tab' });
+      const active = el.shadowRoot!.activeElement;
+      expect(active && dialog.contains(active), `tab ${i}: ${active?.outerHTML}`).to.equal(true);
+    }
+    await press(el, 'Continue');
+    await waitForState(el, 'capture');
+    await cameraReady(el);
+    await sendKeys({ press: 'Escape' });
+    await waitUntil(() => !dialog.open, 'dialog closed');
+    expect(el.state).to.equal('idle');
+    expect(spy.allEnded()).to.equal(true);
+    expect(el.shadowRoot!.activeElement).to.equal(trigger);
+  });
+
+  it('uses a slotted trigger in place of the button', async () => {
+    const el = await mount({ 'garment-image': garment }, (node) => {
+      const button = document.createElement('button');
+      button.slot = 'trigger';
+      button.textContent = 'See it on me';
+      node.append(button);
+    });
+    el.querySelector<HTMLButtonElement>('[slot="trigger"]')!.click();
+    await waitForState(el, 'consent');
+    await press(el, 'Close');
+    expect(document.activeElement).to.equal(el.querySelector('[slot="trigger"]'));
+  });
+});

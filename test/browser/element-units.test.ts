@@ -1,0 +1,127 @@
+import { expect } from '@open-wc/testing';
+import { Flow, STATES, canMove } from '../../src/element/flow.js';
+import { readConfig } from '../../src/element/config.js';
+import { PageMemory, resultKey } from '../../src/element/memory.js';
+import { LANGUAGES, format, stringsFor } from '../../src/i18n/index.js';
+import { en } from '../../src/i18n/en.js';
+import './element-helpers.js';
+
+describe('flow state machine', () => {
+  it('walks the shopper path and reports each move', () => {
+    const moves: string[] = [];
+    const flow = new Flow((state, previous) => moves.push(`${previous}>${state}`));
+    for (const state of ['consent', 'capture', 'review', 'avatar', 'tryon', 'result'] as const)
+      expect(flow.go(state)).to.equal(true);
+    expect(flow.state).to.equal('result');
+    expect(moves).to.deep.equal([
+      'idle>consent',
+      'consent>capture',
+      'capture>review',
+      'review>avatar',
+      'avatar>tryon',
+      'tryon>result',
+    ]);
+  });
+
+  it('refuses moves that skip the flow and ignores staying put', () => {
+    const flow = new Flow();
+    expect(() => flow.go('result')).to.throw(/idle to result/);
+    expect(flow.go('idle')).to.equal(false);
+    expect(canMove('consent', 'review')).to.equal(false);
+    expect(canMove('capture', 'result')).to.equal(false);
+  });
+
+  it('lets every state reach idle and error (never stuck)', () => {
+    for (const state of STATES) {
+      if (state !== 'idle') expect(canMove(state, 'idle'), state).to.equal(true);
+      if (state !== 'error') expect(canMove(state, 'error'), state).to.equal(true);
+    }
+    expect(canMove('error', 'capture')).to.equal(true);
+    expect(canMove('error', 'avatar')).to.equal(true);
+  });
+});
+
+describe('config', () => {
+  it('uses SPEC defaults when nothing is set', () => {
+    const { config, issues } = readConfig({});
+    expect(issues).to.deep.equal([]);
+    expect(config).to.include({
+      proxyUrl: '/api/fashn',
+      category: 'auto',
+      mode: 'balanced',
+      numSamples: 1,
+      seed: 42,
+      outputFormat: 'jpeg',
+      segmentationFree: true,
+      returnBase64: true,
+      avatarAspectRatio: '2:3',
+      layout: 'dialog',
+      remember: true,
+      cacheDays: 30,
+    });
+    expect(config.capture).to.deep.equal({ camera: true, upload: true });
+  });
+
+  it('parses attribute strings', () => {
+    const { config, issues } = readConfig({
+      numSamples: '3',
+      seed: '4294967295',
+      segmentationFree: 'false',
+      capture: 'upload',
+      category: 'tops',
+      privacyUrl: '/privacy',
+    });
+    expect(issues).to.deep.equal([]);
+    expect(config).to.include({ numSamples: 3, seed: 4294967295, segmentationFree: false });
+    expect(config.capture).to.deep.equal({ camera: false, upload: true });
+  });
+
+  it('names each refused attribute and keeps its default', () => {
+    const { config, issues } = readConfig({
+      numSamples: '9',
+      mode: 'fast',
+      seed: '-1',
+      capture: 'video',
+      privacyUrl: 'javascript:alert(1)',
+      garmentImage: 'ftp://x/y.jpg',
+    });
+    expect(issues.map((i) => i.attribute).sort()).to.deep.equal([
+      'capture',
+      'garment-image',
+      'mode',
+      'num-samples',
+      'privacy-url',
+      'seed',
+    ]);
+    expect(config).to.include({ numSamples: 1, mode: 'balanced', seed: 42, privacyUrl: undefined });
+    expect(issues.find((i) => i.attribute === 'num-samples')!.message).to.match(/^num-samples: /);
+  });
+});
+
+describe('memory and i18n', () => {
+  it('keeps results per avatar, garment and parameters', async () => {
+    const memory = new PageMemory();
+    await memory.setAvatar({ image: 'data:image/jpeg;base64,AAAA', createdAt: 1 });
+    const key = resultKey('data:image/jpeg;base64,AAAA', 'https://g/1.jpg', { seed: 1 });
+    expect(key).to.not.equal(
+      resultKey('data:image/jpeg;base64,AAAA', 'https://g/1.jpg', { seed: 2 }),
+    );
+    await memory.setResult(key, { images: ['x'], predictionId: 'p', durationMs: 1, createdAt: 1 });
+    expect((await memory.getResult(key))?.images).to.deep.equal(['x']);
+    await memory.deleteAvatar();
+    expect(await memory.getAvatar()).to.equal(undefined);
+    expect(await memory.getResult(key)).to.equal(undefined);
+  });
+
+  it('translates every key in every built-in language', () => {
+    for (const [lang, table] of Object.entries(LANGUAGES)) {
+      expect(Object.keys(table).sort(), lang).to.deep.equal(Object.keys(en).sort());
+      for (const [key, text] of Object.entries(table))
+        expect(text, `${lang}.${key}`).to.be.a('string').and.not.empty;
+    }
+    expect(stringsFor('de-AT').tryOn).to.equal('Anprobieren');
+    expect(stringsFor('pt').tryOn).to.equal('Try it on');
+    expect(stringsFor('fr', { tryOn: 'Essayez' }).tryOn).to.equal('Essayez');
+    expect(format(en.elapsed, { elapsed: 3, estimate: 12 })).to.equal('3 s of about 12 s');
+  });
+});
