@@ -68,7 +68,8 @@ const RETRIABLE_BY_DEFAULT: ReadonlySet<FashnErrorCode> = new Set<FashnErrorCode
 const RETRIABLE_RUNTIME_NAMES: ReadonlySet<string> = new Set(['PipelineError', 'ThirdPartyError']);
 
 export function isRetriableCode(code: FashnErrorCode, fashnName?: string): boolean {
-  if (code === 'prediction-failed') return fashnName !== undefined && RETRIABLE_RUNTIME_NAMES.has(fashnName);
+  if (code === 'prediction-failed')
+    return fashnName !== undefined && RETRIABLE_RUNTIME_NAMES.has(fashnName);
   return RETRIABLE_BY_DEFAULT.has(code);
 }
 
@@ -154,7 +155,8 @@ export function codeForApiError(httpStatus: number, errorName: string | undefine
       return 'proxy-error';
     default:
   }
-  if (httpStatus === 401 || httpStatus === 403) return httpStatus === 401 ? 'unauthorized' : 'proxy-error';
+  if (httpStatus === 401 || httpStatus === 403)
+    return httpStatus === 401 ? 'unauthorized' : 'proxy-error';
   if (httpStatus === 429) return 'rate-limited';
   if (httpStatus === 408 || httpStatus === 504) return 'timeout';
   if (httpStatus === 400 || httpStatus === 404 || httpStatus === 413 || httpStatus === 422)

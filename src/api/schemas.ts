@@ -12,12 +12,16 @@ export type ModelName = (typeof MODEL_NAMES)[number];
 const MAX_SEED = 2 ** 32 - 1;
 
 /** An image input: an http(s) URL or a `data:image/...;base64,` URL. */
-export const imageInput = z.string().check(
-  z.refine(
-    (value) => /^https?:\/\/\S+$/i.test(value) || /^data:image\/[\w.+-]+;base64,[A-Za-z0-9+/=\s]+$/.test(value),
-    { message: 'must be an http(s) URL or a data:image/...;base64, URL' },
-  ),
-);
+export const imageInput = z
+  .string()
+  .check(
+    z.refine(
+      (value) =>
+        /^https?:\/\/\S+$/i.test(value) ||
+        /^data:image\/[\w.+-]+;base64,[A-Za-z0-9+/=\s]+$/.test(value),
+      { message: 'must be an http(s) URL or a data:image/...;base64, URL' },
+    ),
+  );
 
 const seed = z.int().check(z.minimum(0), z.maximum(MAX_SEED));
 
@@ -78,7 +82,14 @@ export const runResponse = z.object({
 });
 export type RunResponse = z.infer<typeof runResponse>;
 
-export const STATUSES = ['starting', 'in_queue', 'processing', 'completed', 'failed', 'canceled'] as const;
+export const STATUSES = [
+  'starting',
+  'in_queue',
+  'processing',
+  'completed',
+  'failed',
+  'canceled',
+] as const;
 export type PredictionStatus = (typeof STATUSES)[number];
 export const PENDING_STATUSES: readonly PredictionStatus[] = ['starting', 'in_queue', 'processing'];
 
@@ -123,7 +134,9 @@ export const apiError = z.object({
 export type ApiErrorBody = z.infer<typeof apiError>;
 
 /** The first issue of a failed parse as "field: message", for 400 answers that name the field. */
-export function describeIssue(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): string {
+export function describeIssue(error: {
+  issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>;
+}): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid input';
   const path = issue.path.map(String).join('.');

@@ -1,0 +1,634 @@
+/**
+ * The FASHN client: `run`, `status`, `cancel` and `predict` (run, then poll to
+ * the end) against the proxy protocol, which mirrors FASHN's `/v1` API. DOM-free,
+ * shared by the element (through the proxy) and Node (through the proxy or,
+ * with `headers`, FASHN itself). It reads no environment: a key only ever
+ * arrives through `headers`, and no message carries request headers.
+ */
+import { FashnError, canceledError, codeForApiError } from './errors.js';
+import {
+  apiError,
+  describeIssue,
+  inputSchemas,
+  runResponse,
+  statusResponse,
+  type ModelInputs,
+  type ModelName,
+  type StatusResponse,
+} from './schemas.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  isTransientFailure,
+  parseRetryAfterMs,
+  retryDelayMs,
+  sleep as timerSleep,
+  type RetryPolicy,
+} from './retry.js';
+import {
+  createPollSchedule,
+  expectedDurationMs,
+  type DurationInputs,
+  type PollSchedule,
+  type PollTuning,
+} from './polling.js';
+
+export { expectedDurationMs };
+
+/** Overall limit of one `predict` call unless `timeoutMs` says otherwise. */
+export const DEFAULT_PREDICT_TIMEOUT_MS = 5 * 60_000;
+
+export interface FashnClientOptions {
+  /** Base URL of the proxy (or FASHN itself on a server): requests go to `${baseUrl}/run`, `/status/{id}`, `/cancel/{id}`. Relative URLs are allowed in the browser. */
+  baseUrl: string;
+  /** Default `globalThis.fetch`, looked up at each call. */
+  fetch?: typeof fetch;
+  /** Merged into every request (headers, credentials). Its `signal` is ignored: pass one per call. */
+  requestInit?: RequestInit;
+  /** Extra headers, e.g. `Authorization` on a server; never used by the element. */
+  headers?: Record<string, string>;
+  /** Clock in ms, default `Date.now`. */
+  now?: () => number;
+  /** Default: setTimeout-based, rejects with the signal's reason on abort. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Jitter source, default `Math.random`. */
+  random?: () => number;
+  retry?: Partial<RetryPolicy>;
+  /** Send `?wait=<ms>` with status requests so a proxy that supports it can hold them (default false). */
+  longPoll?: boolean;
+  /** Adjusts the polling schedule (see polling.ts); for benchmarks. */
+  pollTuning?: Partial<PollTuning>;
+}
+
+export interface PredictProgress {
+  status: 'starting' | 'in_queue' | 'processing' | 'retrying';
+  predictionId?: string;
+  /** Since the prediction started (`startedAt` when resuming). */
+  elapsedMs: number;
+  /** Expected total duration, re-estimated when late. */
+  estimatedMs: number;
+  /** With `retrying`: which retry this is (1 = the first) of the request that failed. */
+  attempt?: number;
+  /** With `retrying`: how long until it is sent again. */
+  retryInMs?: number;
+  /** With `retrying`: the failure being retried. */
+  error?: FashnError;
+}
+
+export interface PredictOptions {
+  signal?: AbortSignal;
+  /** Overall, counted from the call, default 5 minutes → FashnError 'timeout'. */
+  timeoutMs?: number;
+  onProgress?: (progress: PredictProgress) => void;
+  /** Called once FASHN has issued the id, before the first status poll (the element records it for resume). May be async; awaited. Not called for `resumeId`. */
+  onPredictionId?: (id: string) => void | Promise<void>;
+  /** Resume: poll this existing id instead of POSTing run. */
+  resumeId?: string;
+  /** When resuming: when the prediction started (ms since epoch), for elapsed/estimates. */
+  startedAt?: number;
+}
+
+export interface PredictResult {
+  id: string;
+  output: string[];
+  durationMs: number;
+}
+
+export interface StatusOptions {
+  signal?: AbortSignal;
+  /** Long-poll hint, sent as `?wait=` only when the client has `longPoll: true`. */
+  waitMs?: number;
+}
+
+type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+/** Marks the internal abort of a `predict` that ran out of time. */
+const TIMED_OUT = Symbol('timed out');
+
+/** A body that could not be read as JSON. */
+const NOT_JSON = Symbol('not JSON');
+
+export class FashnClient {
+  private readonly baseUrl: string;
+  private readonly fetchImpl: typeof fetch;
+  private readonly requestInit: RequestInit;
+  private readonly headers: Record<string, string>;
+  private readonly now: () => number;
+  private readonly sleepImpl: Sleep;
+  private readonly random: () => number;
+  private readonly retryPolicy: RetryPolicy;
+  private readonly longPoll: boolean;
+  private readonly pollTuning: Partial<PollTuning> | undefined;
+
+  constructor(options: FashnClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.requestInit = options.requestInit ?? {};
+    this.headers = options.headers ?? {};
+    this.now = options.now ?? Date.now;
+    this.sleepImpl = options.sleep ?? timerSleep;
+    this.random = options.random ?? Math.random;
+    this.retryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.longPoll = options.longPoll ?? false;
+    this.pollTuning = options.pollTuning;
+  }
+
+  /**
+   * `POST /run`: validates `inputs` first (refused inputs throw `bad-request`
+   * without any request), retries transient failures, resolves with FASHN's id.
+   */
+  async run<M extends ModelName>(
+    model: M,
+    inputs: ModelInputs[M],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ id: string }> {
+    try {
+      const { id } = await this.runWithRetries(model, inputs, options.signal);
+      return { id };
+    } catch (error) {
+      throw this.abortedAs(error, options.signal);
+    }
+  }
+
+  /**
+   * `GET /status/{id}`: one request, parsed (`images` is read as `output`).
+   * Throws FashnError; a 404 (the prediction is no longer tracked) is
+   * `bad-request` with `predictionId`, retriable since a new run can succeed.
+   */
+  async status(id: string, options: StatusOptions = {}): Promise<StatusResponse> {
+    const wait =
+      this.longPoll && options.waitMs !== undefined && options.waitMs > 0
+        ? `?wait=${Math.round(options.waitMs)}`
+        : '';
+    let body: unknown;
+    try {
+      body = await this.send(
+        `/status/${encodeURIComponent(id)}${wait}`,
+        'GET',
+        undefined,
+        options.signal,
+        id,
+      );
+    } catch (error) {
+      if (error instanceof FashnError && error.httpStatus === 404) {
+        throw new FashnError({
+          code: 'bad-request',
+          message: `Prediction ${id} is no longer tracked (404); run it again`,
+          predictionId: id,
+          httpStatus: 404,
+          fashnName: error.fashnName,
+          retriable: true,
+          cause: error,
+        });
+      }
+      throw this.abortedAs(error, options.signal, id);
+    }
+    const parsed = statusResponse.safeParse(body);
+    if (!parsed.success) throw unexpectedAnswer(200, describeIssue(parsed.error), id);
+    return parsed.data;
+  }
+
+  /** `POST /cancel/{id}`: best effort, never throws. */
+  async cancel(id: string): Promise<void> {
+    try {
+      const response = await this.fetchImpl(
+        this.url(`/cancel/${encodeURIComponent(id)}`),
+        this.init('POST', undefined, undefined),
+      );
+      await response.body?.cancel();
+    } catch {
+      // Best effort: the prediction ends on its own anyway.
+    }
+  }
+
+  /**
+   * Runs `model` and polls until it ends. Resolves with the outputs; rejects with
+   * FashnError: `prediction-failed` (FASHN's `fashnName`), `canceled` (the signal,
+   * or someone else), `timeout`, or the API-level code. A `PipelineError` is run
+   * again once. On abort or timeout, cancel is sent for the prediction in flight.
+   */
+  async predict<M extends ModelName>(
+    model: M,
+    inputs: ModelInputs[M],
+    options: PredictOptions = {},
+  ): Promise<PredictResult> {
+    const calledAt = this.now();
+    const startedAt = options.startedAt ?? calledAt;
+    const timeoutMs = options.timeoutMs ?? DEFAULT_PREDICT_TIMEOUT_MS;
+    const deadline = calledAt + timeoutMs;
+    const modeInputs = inputs as DurationInputs;
+    const expectedMs = expectedDurationMs(model, modeInputs);
+
+    // One internal signal for everything awaited below: the caller's abort or the timeout.
+    const controller = new AbortController();
+    const signal = controller.signal;
+    const onCallerAbort = () => controller.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    const watchdog = new AbortController();
+    if (options.signal?.aborted) controller.abort(options.signal.reason);
+    else
+      this.sleepImpl(timeoutMs, watchdog.signal).then(
+        () => controller.abort(TIMED_OUT),
+        () => undefined,
+      );
+
+    const report = (progress: PredictProgress) => options.onProgress?.(progress);
+    let id: string | undefined;
+    let pending = false; // an id exists whose prediction has not ended
+    let pipelineReruns = 0;
+
+    try {
+      if (signal.aborted) throw signal.reason;
+      let resumeId = options.resumeId;
+      for (;;) {
+        let issuedAt: number;
+        // Half a round trip: how long after sending a request FASHN sees it.
+        let oneWayMs = 0;
+        if (resumeId !== undefined) {
+          id = resumeId;
+          resumeId = undefined;
+          issuedAt = startedAt;
+          pending = true;
+        } else {
+          const elapsedMs = this.now() - startedAt;
+          report({ status: 'starting', elapsedMs, estimatedMs: elapsedMs + expectedMs });
+          let sentAt: number;
+          ({ id, sentAt } = await this.runWithRetries(model, inputs, signal, deadline, (retry) =>
+            report({
+              status: 'retrying',
+              ...retry,
+              elapsedMs: this.now() - startedAt,
+              estimatedMs: this.now() - startedAt + retry.retryInMs + expectedMs,
+            }),
+          ));
+          pending = true;
+          // FASHN's clock started somewhere during the request; its midpoint is the best guess.
+          oneWayMs = (this.now() - sentAt) / 2;
+          issuedAt = Math.round(sentAt + oneWayMs);
+          if (options.onPredictionId)
+            await raceAbort(Promise.resolve(options.onPredictionId(id)), signal);
+        }
+
+        const predictionId = id;
+        const schedule = createPollSchedule(model, modeInputs, this.pollTuning);
+        const estimate = () =>
+          issuedAt - startedAt + schedule.estimatedTotalMs(this.now() - issuedAt);
+        report({
+          status: 'starting',
+          predictionId,
+          elapsedMs: this.now() - startedAt,
+          estimatedMs: estimate(),
+        });
+
+        const final = await this.pollUntilDone(predictionId, {
+          signal,
+          schedule,
+          issuedAt,
+          oneWayMs,
+          concurrencyWaitMs: expectedMs,
+          onPending: (status) =>
+            report({
+              status,
+              predictionId,
+              elapsedMs: this.now() - startedAt,
+              estimatedMs: estimate(),
+            }),
+          onRetry: (retry) =>
+            report({
+              status: 'retrying',
+              predictionId,
+              ...retry,
+              elapsedMs: this.now() - startedAt,
+              estimatedMs: Math.max(estimate(), this.now() - startedAt + retry.retryInMs),
+            }),
+        });
+        pending = false;
+
+        if (final.status === 'completed') {
+          const output = final.output ?? [];
+          if (output.length === 0)
+            throw unexpectedAnswer(200, 'completed without output', predictionId);
+          return { id: predictionId, output, durationMs: this.now() - startedAt };
+        }
+        if (final.status === 'canceled') {
+          throw new FashnError({
+            code: 'canceled',
+            message: `Prediction ${predictionId} was canceled`,
+            predictionId,
+          });
+        }
+        const failure = new FashnError({
+          code: 'prediction-failed',
+          fashnName: final.error?.name ?? 'UnknownError',
+          message: final.error?.message || `Prediction ${predictionId} failed`,
+          predictionId,
+        });
+        // PipelineError: FASHN's own advice is to run again; failed attempts are not charged.
+        if (failure.fashnName !== 'PipelineError' || pipelineReruns >= 1) throw failure;
+        pipelineReruns += 1;
+        id = undefined;
+        report({
+          status: 'retrying',
+          predictionId,
+          attempt: pipelineReruns,
+          retryInMs: 0,
+          error: failure,
+          elapsedMs: this.now() - startedAt,
+          estimatedMs: this.now() - startedAt + expectedMs,
+        });
+      }
+    } catch (error) {
+      if (pending && id !== undefined) void this.cancel(id);
+      if (!signal.aborted) throw error;
+      if (signal.reason === TIMED_OUT) {
+        throw new FashnError({
+          code: 'timeout',
+          message: `The prediction did not finish within ${Math.round(timeoutMs / 1000)} s`,
+          predictionId: id,
+        });
+      }
+      throw canceledError(id, signal.reason);
+    } finally {
+      watchdog.abort();
+      options.signal?.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  /**
+   * Polls `id` on `schedule` until it ends. Schedule times are FASHN's ms since it
+   * issued the id; each request leaves half a round trip early so FASHN sees it
+   * on time. Transient failures keep polling the same id with backoff.
+   */
+  private async pollUntilDone(
+    id: string,
+    plan: {
+      signal: AbortSignal;
+      schedule: PollSchedule;
+      /** When FASHN issued the id, on our clock. */
+      issuedAt: number;
+      /** Half a round trip, as measured so far. */
+      oneWayMs: number;
+      concurrencyWaitMs: number;
+      onPending: (status: 'starting' | 'in_queue' | 'processing') => void;
+      onRetry: (retry: { attempt: number; retryInMs: number; error: FashnError }) => void;
+    },
+  ): Promise<StatusResponse> {
+    const { signal, schedule, issuedAt } = plan;
+    let oneWayMs = plan.oneWayMs;
+    let lastSeen: number | undefined; // FASHN's time of the last status we saw
+    const nextDelay = () => {
+      const from = lastSeen ?? this.now() - issuedAt;
+      const seenAt = from + schedule.nextDelayMs(from);
+      return Math.max(0, issuedAt + seenAt - oneWayMs - this.now());
+    };
+    let delay = nextDelay();
+    let failures = 0;
+    for (;;) {
+      if (delay > 0) await raceAbort(this.sleepImpl(delay, signal), signal);
+      const sentAt = this.now();
+      // Long-polling: a proxy may hold the request until the poll after this one is due.
+      const waitMs = this.longPoll ? schedule.gapAfter(sentAt + oneWayMs - issuedAt) : undefined;
+      let answer: StatusResponse;
+      try {
+        answer = await this.status(id, { signal, waitMs });
+      } catch (error) {
+        if (signal.aborted || !(error instanceof FashnError) || !isTransientFailure(error))
+          throw error;
+        failures += 1;
+        delay = retryDelayMs(error, failures, {
+          policy: this.retryPolicy,
+          random: this.random,
+          concurrencyWaitMs: plan.concurrencyWaitMs,
+        });
+        plan.onRetry({ attempt: failures, retryInMs: delay, error });
+        continue;
+      }
+      failures = 0;
+      const { status } = answer;
+      if (status === 'completed' || status === 'failed' || status === 'canceled') return answer;
+      const receivedAt = this.now();
+      if (this.longPoll) {
+        // A held answer tells the status as it left FASHN; its round trip includes the hold.
+        lastSeen = receivedAt - oneWayMs - issuedAt;
+      } else {
+        oneWayMs = (receivedAt - sentAt) / 2;
+        lastSeen = sentAt + oneWayMs - issuedAt;
+      }
+      schedule.observe(lastSeen, status);
+      plan.onPending(status);
+      delay = nextDelay();
+    }
+  }
+
+  /** Validates, then POSTs run until it succeeds or fails for good; `sentAt`: when the answered attempt left. */
+  private async runWithRetries<M extends ModelName>(
+    model: M,
+    inputs: ModelInputs[M],
+    signal: AbortSignal | undefined,
+    deadline = Number.POSITIVE_INFINITY,
+    onRetry?: (retry: { attempt: number; retryInMs: number; error: FashnError }) => void,
+  ): Promise<{ id: string; sentAt: number }> {
+    const schema = inputSchemas[model];
+    if (!schema) {
+      throw new FashnError({
+        code: 'bad-request',
+        message: `Unknown model ${String(model)}`,
+        retriable: false,
+      });
+    }
+    const checked = schema.safeParse(inputs);
+    if (!checked.success) {
+      throw new FashnError({
+        code: 'bad-request',
+        message: `Invalid ${model} inputs: ${describeIssue(checked.error)}`,
+        retriable: false,
+      });
+    }
+    const body = { model_name: model, inputs };
+    for (let attempt = 1; ; attempt += 1) {
+      let failure: FashnError;
+      try {
+        const sentAt = this.now();
+        const answer = await this.send('/run', 'POST', body, signal);
+        const parsed = runResponse.safeParse(answer);
+        if (parsed.success) return { id: parsed.data.id, sentAt };
+        // Some answers say 200 yet carry `{ error, message }` instead of an id.
+        const refusal = apiError.safeParse(answer);
+        if (refusal.success)
+          throw apiFailure(200, refusal.data.error, refusal.data.message, undefined);
+        throw unexpectedAnswer(200, describeIssue(parsed.error));
+      } catch (error) {
+        if (signal?.aborted || !(error instanceof FashnError) || !isTransientFailure(error))
+          throw error;
+        failure = error;
+      }
+      if (attempt >= this.retryPolicy.runAttempts) throw failure;
+      const delay = retryDelayMs(failure, attempt, {
+        policy: this.retryPolicy,
+        random: this.random,
+        concurrencyWaitMs: expectedDurationMs(model, inputs as DurationInputs),
+      });
+      // Waiting past the deadline would only turn a clear refusal into a vague timeout.
+      if (this.now() + delay >= deadline) throw failure;
+      onRetry?.({ attempt, retryInMs: delay, error: failure });
+      await raceAbort(this.sleepImpl(delay, signal), signal);
+    }
+  }
+
+  /** One request; resolves with the JSON of a 2xx answer, throws FashnError otherwise. */
+  private async send(
+    path: string,
+    method: 'GET' | 'POST',
+    body: unknown,
+    signal: AbortSignal | undefined,
+    predictionId?: string,
+  ): Promise<unknown> {
+    let response: Response;
+    let text: string;
+    try {
+      response = await raceAbort(
+        this.fetchImpl(this.url(path), this.init(method, body, signal)),
+        signal,
+      );
+      text = await raceAbort(response.text(), signal);
+    } catch (cause) {
+      if (signal?.aborted) throw canceledError(predictionId, signal.reason);
+      throw new FashnError({
+        code: 'network',
+        message: 'Could not reach the try-on service; check the connection',
+        predictionId,
+        cause,
+      });
+    }
+    const json = parseJson(text);
+    if (response.ok) {
+      if (json === NOT_JSON) throw unexpectedAnswer(response.status, 'not JSON', predictionId);
+      return json;
+    }
+    const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), this.now());
+    const refusal = json === NOT_JSON ? undefined : apiError.safeParse(json);
+    if (refusal?.success) {
+      throw apiFailure(
+        response.status,
+        refusal.data.error,
+        refusal.data.message,
+        predictionId,
+        retryAfterMs,
+      );
+    }
+    throw unexpectedAnswer(
+      response.status,
+      json === NOT_JSON ? 'not JSON' : 'no error name',
+      predictionId,
+      retryAfterMs,
+    );
+  }
+
+  private url(path: string): string {
+    return `${this.baseUrl}${path}`;
+  }
+
+  private init(
+    method: 'GET' | 'POST',
+    body: unknown,
+    signal: AbortSignal | undefined,
+  ): RequestInit {
+    const headers = new Headers(this.requestInit.headers);
+    for (const [name, value] of Object.entries(this.headers)) headers.set(name, value);
+    if (!headers.has('accept')) headers.set('accept', 'application/json');
+    // Only requests with a body say JSON, so GET status stays a CORS simple request.
+    if (body !== undefined) headers.set('content-type', 'application/json');
+    return {
+      ...this.requestInit,
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    };
+  }
+
+  /** Public methods reject with `canceled` when their own signal ended them. */
+  private abortedAs(
+    error: unknown,
+    signal: AbortSignal | undefined,
+    predictionId?: string,
+  ): unknown {
+    if (signal?.aborted && !(error instanceof FashnError && error.code === 'canceled')) {
+      return canceledError(predictionId, signal.reason);
+    }
+    return error;
+  }
+}
+
+/** An API-level refusal `{ error, message }` with its HTTP status, as FashnError. */
+function apiFailure(
+  httpStatus: number,
+  fashnName: string,
+  detail: string | undefined,
+  predictionId: string | undefined,
+  retryAfterMs?: number,
+): FashnError {
+  const code = codeForApiError(httpStatus, fashnName);
+  const transient = isTransientFailure({ code, httpStatus, fashnName });
+  return new FashnError({
+    code,
+    message: detail ? `${fashnName}: ${detail}` : `${fashnName} (HTTP ${httpStatus})`,
+    // A 403 is the proxy's policy (model or origin not allowed): asking again changes nothing.
+    retriable: transient ? true : httpStatus === 403 ? false : undefined,
+    fashnName,
+    predictionId,
+    httpStatus,
+    retryAfterMs,
+  });
+}
+
+/** An answer that is not FASHN's protocol (an HTML error page, a wrong URL...). */
+function unexpectedAnswer(
+  httpStatus: number,
+  what: string,
+  predictionId?: string,
+  retryAfterMs?: number,
+): FashnError {
+  const code =
+    httpStatus >= 200 && httpStatus < 300 ? 'proxy-error' : codeForApiError(httpStatus, undefined);
+  const transient = isTransientFailure({ code, httpStatus });
+  return new FashnError({
+    code,
+    message: `The proxy answered something unexpected (HTTP ${httpStatus}, ${what})`,
+    // A 5xx page may be a passing outage; a 2xx or 4xx one is a misconfiguration.
+    retriable: code === 'proxy-error' && !transient ? false : undefined,
+    predictionId,
+    httpStatus,
+    retryAfterMs,
+  });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return NOT_JSON;
+  }
+}
+
+/** `promise`, but rejects with the signal's reason as soon as it aborts (for fetches that ignore it). */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
