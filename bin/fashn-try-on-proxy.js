@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-// The `fashn-try-on-proxy` command: see `fashn-try-on-proxy --help`.
-import { main } from '../dist/proxy-cli.js';
+// The `fashn-try-on-proxy` command. The proxy itself is src/proxy/cli.ts,
+// bundled to dist/proxy-cli.js by `npm run build`; run it from source with
+// `node --import tsx src/proxy/cli.ts`.
+import { runCli } from '../dist/proxy-cli.js';
 
-main(process.argv.slice(2), process.env).catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(typeof error?.exitCode === 'number' ? error.exitCode : 1);
-});
+await runCli(process.argv.slice(2), process.env);

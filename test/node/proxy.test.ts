@@ -1,0 +1,883 @@
+/**
+ * The reference proxy against the FASHN emulator: what it forwards, what it
+ * refuses before FASHN sees it, CORS, limits, timeouts, and that the API key
+ * never leaves the server. The Node adapter is tested over real sockets.
+ */
+import assert from 'node:assert/strict';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import jpeg from 'jpeg-js';
+import {
+  createFashnEmulator,
+  type EmulatorOptions,
+  type FashnEmulator,
+} from '../../src/emulator/index.js';
+import {
+  RATE_LIMIT_COSTS,
+  createFashnProxy,
+  createMemoryRateLimitStore,
+  type FashnProxyOptions,
+  type RateLimitStore,
+} from '../../src/proxy/index.js';
+import { createFashnProxyNodeHandler, toNodeHandler } from '../../src/proxy/node.js';
+
+const KEY = 'fa-TEST-secret-key-0123456789abcdef';
+const SHOP = 'https://shop.example';
+const UPSTREAM = 'https://api.fashn.test/v1';
+
+/**
+ * A small, decodable JPEG as a data URL (the emulator draws its outputs from
+ * the inputs), optionally followed by padding that decoders ignore after EOI.
+ */
+function jpegDataUrl(width = 48, height = 64, paddingBytes = 0): string {
+  const data = Buffer.alloc(width * height * 4);
+  for (let i = 0; i < data.length; i += 4) {
+    data[i] = 180;
+    data[i + 1] = (i / 4) % 255;
+    data[i + 2] = 90;
+    data[i + 3] = 255;
+  }
+  const encoded = jpeg.encode({ data, width, height }, 80).data;
+  const bytes = Buffer.concat([Buffer.from(encoded), Buffer.alloc(paddingBytes)]);
+  return `data:image/jpeg;base64,${bytes.toString('base64')}`;
+}
+const PHOTO = jpegDataUrl();
+
+const tryonBody = (inputs: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    model_name: 'tryon-v1.6',
+    inputs: {
+      model_image: PHOTO,
+      garment_image: PHOTO,
+      return_base64: true,
+      output_format: 'jpeg',
+      ...inputs,
+    },
+  });
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: Record<string, unknown>;
+}
+
+/** Fails the test when the key is anywhere in an answer. */
+function assertNoKey(where: string, text: string): void {
+  assert.ok(!text.includes(KEY), `the API key leaked in ${where}`);
+}
+
+function setup(options: Partial<FashnProxyOptions> = {}, emulatorOptions: EmulatorOptions = {}) {
+  const emulator = createFashnEmulator({ speed: 0.01, jitter: 0, apiKey: KEY, ...emulatorOptions });
+  const upstreamUrls: string[] = [];
+  const logs: string[] = [];
+  const proxy = createFashnProxy({
+    apiKey: KEY,
+    upstream: UPSTREAM,
+    // The emulator as FASHN, in process; the URL is kept to see what was asked of it.
+    fetch: (input, init) => {
+      upstreamUrls.push(String(input));
+      return emulator.handle(new Request(input, init));
+    },
+    log: (line) => logs.push(line),
+    ...options,
+  });
+
+  async function call(path: string, init: RequestInit & { duplex?: 'half' } = {}): Promise<Answer> {
+    const response = await proxy(new Request(`${SHOP}${path}`, init));
+    const text = await response.text();
+    for (const [name, value] of response.headers) assertNoKey(`header ${name}`, value);
+    assertNoKey('a body', text);
+    let json: Record<string, unknown> = {};
+    if (text) json = JSON.parse(text) as Record<string, unknown>;
+    return { status: response.status, headers: response.headers, text, json };
+  }
+
+  const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+    call(path, {
+      method: 'POST',
+      body,
+      headers: { 'Content-Type': 'application/json', ...headers },
+    });
+
+  /** Requests that reached the emulator's API endpoints. */
+  const upstreamCalls = () =>
+    emulator.requests.filter((r) => ['run', 'status', 'cancel'].includes(r.kind));
+
+  return { emulator, proxy, call, post, logs, upstreamUrls, upstreamCalls };
+}
+
+async function pollUntilDone(call: (path: string) => Promise<Answer>, id: string): Promise<Answer> {
+  for (let i = 0; i < 200; i++) {
+    const answer = await call(`/api/fashn/status/${id}`);
+    if (!['starting', 'in_queue', 'processing'].includes(String(answer.json.status))) return answer;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('the prediction never finished');
+}
+
+describe('forwarding to FASHN', { timeout: 20_000 }, () => {
+  it('runs, polls and cancels through the proxy with the key added', async () => {
+    const { post, call, emulator, logs, upstreamUrls } = setup();
+    const run = await post('/api/fashn/run', tryonBody());
+    assert.equal(run.status, 200);
+    assert.equal(typeof run.json.id, 'string');
+    assert.equal(run.json.error, null);
+    assert.equal(run.headers.get('content-type'), 'application/json');
+    assert.equal(run.headers.get('cache-control'), 'no-store');
+    const id = String(run.json.id);
+
+    const done = await pollUntilDone(call, id);
+    assert.equal(done.status, 200);
+    assert.equal(done.json.status, 'completed');
+    assert.ok(Array.isArray(done.json.output) && done.json.output.length === 1);
+    assert.match(String((done.json.output as string[])[0]), /^data:image\//);
+
+    const cancel = await call(`/api/fashn/cancel/${id}`, { method: 'POST' });
+    assert.ok(cancel.status < 500, `cancel answered ${cancel.status}`);
+
+    // The emulator demands the key, so a 200 means it was sent; these are FASHN's URLs.
+    assert.equal(emulator.predictions.get(id)?.model, 'tryon-v1.6');
+    assert.equal(upstreamUrls[0], `${UPSTREAM}/run`);
+    assert.equal(upstreamUrls.at(-1), `${UPSTREAM}/cancel/${id}`);
+    assert.ok(upstreamUrls.includes(`${UPSTREAM}/status/${id}`));
+
+    assert.match(logs[0] ?? '', /^POST run tryon-v1\.6 200 \d+ms$/);
+    assert.match(logs[1] ?? '', /^GET status - 200 \d+ms$/);
+    assert.match(logs.at(-1) ?? '', /^POST cancel - \d{3}( \w+)? \d+ms$/);
+  });
+
+  it('forwards the inputs exactly as sent, and only model_name and inputs', async () => {
+    const { post, emulator } = setup();
+    const run = await post('/api/fashn/run', tryonBody({ seed: 7, category: 'tops' }));
+    assert.equal(run.status, 200);
+    const inputs = emulator.predictions.get(String(run.json.id))?.inputs;
+    assert.deepEqual(Object.keys(inputs ?? {}).sort(), [
+      'category',
+      'garment_image',
+      'model_image',
+      'output_format',
+      'return_base64',
+      'seed',
+    ]);
+    assert.equal(inputs?.seed, 7);
+  });
+
+  it('matches the end of the path, so it mounts under any prefix', async () => {
+    const { post, call } = setup();
+    const run = await post('/shop/v2/try-on/proxy/run/', tryonBody());
+    assert.equal(run.status, 200);
+    for (const prefix of ['', '/api/fashn', '/deep/prefix/x']) {
+      const answer = await call(`${prefix}/status/${String(run.json.id)}`);
+      assert.equal(answer.status, 200, prefix);
+      assert.equal(answer.json.id, run.json.id);
+    }
+  });
+
+  it('never forwards the query string (no webhook_url)', async () => {
+    const { post, call, upstreamUrls } = setup();
+    const run = await post(
+      '/api/fashn/run?webhook_url=https%3A%2F%2Fevil.example%2Fhook',
+      tryonBody(),
+    );
+    assert.equal(run.status, 200);
+    await call(`/api/fashn/status/${String(run.json.id)}?webhook_url=https://evil.example`);
+    assert.equal(upstreamUrls.length, 2);
+    for (const url of upstreamUrls) assert.ok(!url.includes('?') && !url.includes('evil'), url);
+  });
+
+  it("passes FASHN's API errors through with their status, body and Retry-After", async () => {
+    const { post, call, emulator } = setup();
+    const body = { error: 'ConcurrencyLimitExceeded', message: 'Too many predictions in flight' };
+    emulator.inject({ kind: 'run', status: 429, body, headers: { 'Retry-After': '3' } });
+    const refused = await post('/api/fashn/run', tryonBody());
+    assert.equal(refused.status, 429);
+    assert.deepEqual(refused.json, body);
+    assert.equal(refused.headers.get('retry-after'), '3');
+
+    const unknown = await call('/api/fashn/status/no-such-prediction');
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.json.error, 'NotFound');
+  });
+
+  it('passes a failed prediction through as FASHN reports it', async () => {
+    const { post, call, emulator } = setup();
+    emulator.inject({ kind: 'run', fail: { name: 'PoseError', message: 'No pose found' } });
+    const run = await post('/api/fashn/run', tryonBody());
+    const done = await pollUntilDone(call, String(run.json.id));
+    assert.equal(done.status, 200);
+    assert.equal(done.json.status, 'failed');
+    assert.equal((done.json.error as { name: string }).name, 'PoseError');
+  });
+
+  it('answers 502 BadGateway when FASHN cannot be reached, and never follows a redirect', async () => {
+    const { call, emulator, upstreamCalls } = setup();
+    emulator.inject({ kind: 'status', network: true });
+    const unreachable = await call('/api/fashn/status/abc');
+    assert.equal(unreachable.status, 502);
+    assert.equal(unreachable.json.error, 'BadGateway');
+
+    emulator.inject({
+      kind: 'status',
+      status: 302,
+      headers: { Location: 'https://elsewhere.example/steal' },
+    });
+    const redirected = await call('/api/fashn/status/abc');
+    assert.equal(redirected.status, 502);
+    assert.equal(redirected.json.error, 'BadGateway');
+    assert.equal(upstreamCalls().length, 2);
+  });
+
+  it('answers 504 UpstreamTimeout when FASHN is too slow', async () => {
+    const { call, emulator, logs } = setup({ upstreamTimeoutMs: 40 });
+    emulator.inject({ kind: 'status', delayMs: 2000 });
+    const slow = await call('/api/fashn/status/abc');
+    assert.equal(slow.status, 504);
+    assert.equal(slow.json.error, 'UpstreamTimeout');
+    assert.match(logs[0] ?? '', /^GET status - 504 UpstreamTimeout \d+ms$/);
+  });
+});
+
+describe('refusals that never reach FASHN', { timeout: 20_000 }, () => {
+  it('refuses models outside allowModels with 403 ModelNotAllowed', async () => {
+    const { post, upstreamCalls } = setup({ allowModels: ['tryon-v1.6'] });
+    const other = await post(
+      '/api/fashn/run',
+      JSON.stringify({ model_name: 'product-to-model', inputs: {} }),
+    );
+    assert.equal(other.status, 403);
+    assert.equal(other.json.error, 'ModelNotAllowed');
+    const avatar = await post(
+      '/api/fashn/run',
+      JSON.stringify({ model_name: 'face-to-model', inputs: { face_image: PHOTO } }),
+    );
+    assert.equal(avatar.status, 403);
+    assert.equal(avatar.json.error, 'ModelNotAllowed');
+    assert.equal(upstreamCalls().length, 0);
+  });
+
+  it('refuses malformed JSON and invalid inputs with 400 BadRequest naming the field', async () => {
+    const { post, upstreamCalls, logs } = setup();
+    const cases: Array<[string, RegExp]> = [
+      ['{"model_name": "tryon-v1.6", ', /not valid JSON/],
+      ['[]', /JSON object/],
+      [JSON.stringify({ inputs: {} }), /^model_name:/],
+      [JSON.stringify({ model_name: 'tryon-v1.6' }), /^inputs: required/],
+      [tryonBody({ seed: -1 }), /^inputs\.seed: must be at least 0/],
+      [tryonBody({ num_samples: 9 }), /^inputs\.num_samples: must be at most 4/],
+      [tryonBody({ category: 'hats' }), /^inputs\.category: must be one of/],
+      [tryonBody({ garment_image: 'file:///etc/passwd' }), /^inputs\.garment_image:/],
+      [tryonBody({ webhook_url: 'https://evil.example' }), /^inputs\.webhook_url: unknown key/],
+      [
+        JSON.stringify({
+          model_name: 'tryon-v1.6',
+          inputs: {},
+          webhook_url: 'https://evil.example',
+        }),
+        /^webhook_url: unknown key/,
+      ],
+    ];
+    for (const [body, message] of cases) {
+      const answer = await post('/api/fashn/run', body);
+      assert.equal(answer.status, 400, body.slice(0, 80));
+      assert.equal(answer.json.error, 'BadRequest');
+      assert.match(String(answer.json.message), message);
+    }
+    assert.equal(upstreamCalls().length, 0);
+    assert.ok(logs.every((line) => / 400 BadRequest \d+ms$/.test(line)));
+  });
+
+  it('refuses prediction ids that could reach another upstream endpoint', async () => {
+    const { call, upstreamCalls } = setup();
+    for (const id of [
+      '..%2Frun',
+      'a%2F..%2F..%2Fcredits',
+      'abc%3Fwebhook_url%3Dx',
+      'a.b',
+      '%00',
+      'x'.repeat(129),
+    ]) {
+      const answer = await call(`/api/fashn/status/${id}`);
+      assert.equal(answer.status, 400, id);
+      assert.equal(answer.json.error, 'BadRequest');
+      assert.match(String(answer.json.message), /^id:/);
+    }
+    assert.equal(upstreamCalls().length, 0);
+  });
+
+  it('answers 404 NotFound for any other path or method', async () => {
+    const { call, upstreamCalls } = setup();
+    const cases: Array<[string, string]> = [
+      ['GET', '/api/fashn/run'],
+      ['POST', '/api/fashn/status/abc'],
+      ['PUT', '/api/fashn/cancel/abc'],
+      ['GET', '/api/fashn/credits'],
+      ['GET', '/api/fashn/status/../run'],
+      ['POST', '/'],
+    ];
+    for (const [method, path] of cases) {
+      const answer = await call(path, { method });
+      assert.equal(answer.status, 404, `${method} ${path}`);
+      assert.equal(answer.json.error, 'NotFound');
+    }
+    assert.equal(upstreamCalls().length, 0);
+  });
+
+  it('refuses a body over the limit by Content-Length with 413 PayloadTooLarge', async () => {
+    const { call, upstreamCalls } = setup({ maxBodyBytes: 1024 });
+    // A small body declaring a big one: refused on the declaration, before reading.
+    const answer = await call('/api/fashn/run', {
+      method: 'POST',
+      body: '{}',
+      headers: { 'Content-Type': 'application/json', 'Content-Length': String(5000) },
+    });
+    assert.equal(answer.status, 413);
+    assert.equal(answer.json.error, 'PayloadTooLarge');
+    assert.equal(upstreamCalls().length, 0);
+  });
+
+  it('refuses a streamed body without Content-Length once it passes the limit, without reading the rest', async () => {
+    const { call, upstreamCalls } = setup({ maxBodyBytes: 64 * 1024 });
+    let chunksPulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        chunksPulled += 1;
+        if (chunksPulled > 1000) controller.close();
+        else controller.enqueue(new Uint8Array(16 * 1024).fill(0x20));
+      },
+    });
+    const answer = await call('/api/fashn/run', { method: 'POST', body, duplex: 'half' });
+    assert.equal(answer.status, 413);
+    assert.equal(answer.json.error, 'PayloadTooLarge');
+    assert.ok(chunksPulled < 20, `read ${chunksPulled} chunks of 16 KiB for a 64 KiB limit`);
+    assert.equal(upstreamCalls().length, 0);
+  });
+
+  it('accepts a body just under the limit', async () => {
+    const body = tryonBody();
+    const { post } = setup({ maxBodyBytes: new TextEncoder().encode(body).byteLength });
+    assert.equal((await post('/api/fashn/run', body)).status, 200);
+  });
+});
+
+describe('rate limit', { timeout: 20_000 }, () => {
+  it('answers 429 RateLimitExceeded with Retry-After, refilling with time', async () => {
+    let now = 1_000_000;
+    const { post, call, upstreamCalls } = setup({
+      rateLimit: { capacity: RATE_LIMIT_COSTS.run, refillPerSecond: 1 },
+      now: () => now,
+    });
+    assert.equal((await post('/api/fashn/run', tryonBody())).status, 200);
+    const limited = await post('/api/fashn/run', tryonBody());
+    assert.equal(limited.status, 429);
+    assert.equal(limited.json.error, 'RateLimitExceeded');
+    assert.equal(limited.headers.get('retry-after'), String(RATE_LIMIT_COSTS.run));
+    assert.equal(upstreamCalls().length, 1);
+
+    now += RATE_LIMIT_COSTS.status * 1000;
+    assert.equal((await call('/api/fashn/status/abc')).status, 404); // reached FASHN: unknown id
+    assert.equal((await call('/api/fashn/status/abc')).status, 429);
+    now += RATE_LIMIT_COSTS.run * 1000;
+    assert.equal((await post('/api/fashn/run', tryonBody())).status, 200);
+  });
+
+  it('lets a shopper poll far more often than they run', async () => {
+    const { post, call } = setup({ rateLimit: { capacity: 20, refillPerSecond: 1 }, now: () => 0 });
+    assert.equal((await post('/api/fashn/run', tryonBody())).status, 200);
+    for (let i = 0; i < 20 - RATE_LIMIT_COSTS.run; i++) {
+      assert.notEqual((await call('/api/fashn/status/abc')).status, 429, `poll ${i}`);
+    }
+    assert.equal((await call('/api/fashn/status/abc')).status, 429);
+    assert.ok(RATE_LIMIT_COSTS.run > RATE_LIMIT_COSTS.status);
+  });
+
+  it('keeps one bucket per client, and can be switched off', async () => {
+    const limited = setup({
+      rateLimit: { capacity: RATE_LIMIT_COSTS.run, refillPerSecond: 1 },
+      now: () => 0,
+    });
+    const poll = (ip: string) =>
+      limited.call('/status/abc', { headers: { 'X-Forwarded-For': `${ip}, 10.0.0.1` } });
+    for (let i = 0; i < RATE_LIMIT_COSTS.run / RATE_LIMIT_COSTS.status; i++) {
+      assert.equal((await poll('203.0.113.1')).status, 404); // FASHN's answer: unknown id
+    }
+    assert.equal((await poll('203.0.113.1')).status, 429);
+    assert.equal((await poll('203.0.113.2')).status, 404);
+
+    // Far beyond the default bucket (60 tokens), nothing is limited when switched off.
+    const unlimited = setup({ rateLimit: false, now: () => 0 });
+    for (let i = 0; i < 100; i++) {
+      assert.equal((await unlimited.call('/status/abc')).status, 404);
+    }
+  });
+
+  it('asks a custom store with the client key, cost and bucket', async () => {
+    const taken: unknown[][] = [];
+    const memory = createMemoryRateLimitStore();
+    const store: RateLimitStore = {
+      async take(...args: Parameters<RateLimitStore['take']>) {
+        taken.push(args);
+        return memory.take(...args);
+      },
+    };
+    const { post, call } = setup({
+      rateLimitStore: store,
+      rateLimit: { capacity: 30, refillPerSecond: 2 },
+      clientKey: (request) => request.headers.get('x-shopper') ?? 'nobody',
+      now: () => 5,
+    });
+    await post('/run', tryonBody(), { 'X-Shopper': 's1' });
+    await call('/status/abc', { headers: { 'X-Shopper': 's1' } });
+    assert.deepEqual(taken, [
+      ['s1', RATE_LIMIT_COSTS.run, 30, 2, 5],
+      ['s1', RATE_LIMIT_COSTS.status, 30, 2, 5],
+    ]);
+  });
+  it('fails closed with 500 when the rate-limit store fails', async () => {
+    const { call, upstreamCalls, logs } = setup({
+      rateLimitStore: {
+        take: () => Promise.reject(new Error('redis is down')),
+      },
+    });
+    const answer = await call('/status/abc');
+    assert.equal(answer.status, 500);
+    assert.equal(answer.json.error, 'InternalServerError');
+    assert.doesNotMatch(answer.text, /redis/);
+    assert.equal(upstreamCalls().length, 0);
+    assert.match(logs[0] ?? '', /^GET status - 500 InternalServerError/);
+  });
+});
+
+describe('CORS and origins', { timeout: 20_000 }, () => {
+  it('serves its own origin by default and refuses others with 403 and no CORS headers', async () => {
+    const { post, upstreamCalls } = setup();
+    const own = await post('/run', tryonBody(), { Origin: SHOP });
+    assert.equal(own.status, 200);
+    assert.equal(own.headers.get('access-control-allow-origin'), SHOP);
+    assert.equal(own.headers.get('vary'), 'Origin');
+
+    const foreign = await post('/run', tryonBody(), { Origin: 'https://evil.example' });
+    assert.equal(foreign.status, 403);
+    assert.equal(foreign.json.error, 'OriginNotAllowed');
+    for (const [name] of foreign.headers) assert.ok(!name.startsWith('access-control-'), name);
+    const opaque = await post('/run', tryonBody(), { Origin: 'null' });
+    assert.equal(opaque.status, 403);
+    assert.equal(upstreamCalls().length, 1);
+  });
+
+  it('serves requests without Origin, without CORS headers', async () => {
+    const { call } = setup({ allowOrigins: ['https://other.example'] });
+    const answer = await call('/status/abc');
+    assert.equal(answer.status, 404); // FASHN's own answer: it was served
+    assert.equal(answer.headers.get('access-control-allow-origin'), null);
+  });
+
+  it('allows exactly the configured origins, with credentials and Retry-After exposed', async () => {
+    const { call } = setup({ allowOrigins: ['https://a.example', 'http://localhost:5173/'] });
+    for (const origin of ['https://a.example', 'http://localhost:5173']) {
+      const answer = await call('/status/abc', { headers: { Origin: origin } });
+      assert.equal(answer.status, 404, origin);
+      assert.equal(answer.headers.get('access-control-allow-origin'), origin);
+      assert.equal(answer.headers.get('access-control-allow-credentials'), 'true');
+      assert.match(answer.headers.get('access-control-expose-headers') ?? '', /Retry-After/);
+    }
+    for (const origin of [
+      SHOP,
+      'https://a.example.evil.example',
+      'http://a.example',
+      'https://a.example:8443',
+    ]) {
+      assert.equal(
+        (await call('/status/abc', { headers: { Origin: origin } })).status,
+        403,
+        origin,
+      );
+    }
+  });
+
+  it("answers preflights for allowed origins, reflecting the page's headers", async () => {
+    const { call, upstreamCalls } = setup({ allowOrigins: ['https://a.example'] });
+    const preflight = await call('/api/fashn/run', {
+      method: 'OPTIONS',
+      headers: {
+        Origin: 'https://a.example',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type,x-csrf-token, X-Requested-With',
+      },
+    });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get('access-control-allow-origin'), 'https://a.example');
+    assert.equal(preflight.headers.get('access-control-allow-credentials'), 'true');
+    assert.match(preflight.headers.get('access-control-allow-methods') ?? '', /POST/);
+    assert.equal(
+      preflight.headers.get('access-control-allow-headers'),
+      'content-type, x-csrf-token, x-requested-with',
+    );
+
+    const refused = await call('/api/fashn/status/abc', {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://evil.example', 'Access-Control-Request-Headers': 'x-csrf-token' },
+    });
+    assert.equal(refused.status, 403);
+    for (const [name] of refused.headers) assert.ok(!name.startsWith('access-control-'), name);
+    assert.equal((await call('/api/fashn/nothing', { method: 'OPTIONS' })).status, 404);
+    assert.equal(upstreamCalls().length, 0);
+  });
+
+  it("sends '*' without credentials only when configured so", async () => {
+    const { post } = setup({ allowOrigins: '*' });
+    const answer = await post('/run', tryonBody(), { Origin: 'https://anyone.example' });
+    assert.equal(answer.status, 200);
+    assert.equal(answer.headers.get('access-control-allow-origin'), '*');
+    assert.equal(answer.headers.get('access-control-allow-credentials'), null);
+  });
+
+  it('gives refusals the CORS headers an allowed page needs to read them', async () => {
+    const { post, call } = setup({
+      rateLimit: { capacity: RATE_LIMIT_COSTS.run, refillPerSecond: 1 },
+      now: () => 0,
+    });
+    await post('/run', tryonBody(), { Origin: SHOP });
+    const limited = await call('/status/abc', { headers: { Origin: SHOP } });
+    assert.equal(limited.status, 429);
+    assert.equal(limited.headers.get('access-control-allow-origin'), SHOP);
+  });
+});
+
+describe('the API key', { timeout: 20_000 }, () => {
+  it('is redacted from FASHN answers that echo it, in bodies and headers', async () => {
+    const { call, emulator, logs } = setup();
+    emulator.inject({
+      kind: 'status',
+      status: 401,
+      body: { error: 'UnauthorizedAccess', message: `Invalid token: Authorization: Bearer ${KEY}` },
+      headers: {
+        'X-Request-Id': `req-${KEY}`,
+        'Set-Cookie': 'session=abc; Path=/',
+        'WWW-Authenticate': `Bearer realm="${KEY}"`,
+        'Strict-Transport-Security': 'max-age=63072000; includeSubDomains',
+      },
+    });
+    const answer = await call('/api/fashn/status/abc');
+    assert.equal(answer.status, 401);
+    assert.equal(answer.json.error, 'UnauthorizedAccess');
+    assert.match(String(answer.json.message), /Bearer \[redacted\]/);
+    for (const name of [
+      'set-cookie',
+      'www-authenticate',
+      'strict-transport-security',
+      'x-request-id',
+    ]) {
+      assert.equal(answer.headers.get(name), null, name);
+    }
+    for (const line of logs) assertNoKey('the log', line);
+  });
+
+  it('never reaches the log, and neither does image data', async () => {
+    const { post, call, logs } = setup();
+    const run = await post('/run', tryonBody());
+    await pollUntilDone(call, String(run.json.id));
+    await post(
+      '/run',
+      JSON.stringify({ model_name: 'face-to-model', inputs: { face_image: PHOTO, seed: -5 } }),
+    );
+    await post('/run', JSON.stringify({ model_name: KEY, inputs: {} }));
+    assert.ok(logs.length >= 4);
+    for (const line of logs) {
+      assertNoKey('the log', line);
+      assert.ok(!line.includes('base64') && line.length < 120, line);
+      assert.match(line, /^(GET|POST|OPTIONS) (run|status|cancel|other) \S+ \d{3}( \w+)? \d+ms$/);
+    }
+  });
+
+  it('is required, and other options are checked when the proxy is created', () => {
+    assert.throws(() => createFashnProxy({ apiKey: '' }), /apiKey is required/);
+    assert.throws(() => createFashnProxy({ apiKey: `${KEY}\n` }), /printable ASCII/);
+    assert.throws(() => createFashnProxy({} as FashnProxyOptions), /apiKey is required/);
+    assert.throws(
+      () => createFashnProxy({ apiKey: KEY, allowModels: ['product-to-model'] }),
+      /product-to-model/,
+    );
+    assert.throws(
+      () => createFashnProxy({ apiKey: KEY, allowOrigins: ['https://a.example/path'] }),
+      /exact origin/,
+    );
+    assert.throws(() => createFashnProxy({ apiKey: KEY, upstream: 'ftp://x' }), /upstream/);
+    assert.throws(() => createFashnProxy({ apiKey: KEY, maxBodyBytes: 0 }), /maxBodyBytes/);
+    assert.throws(
+      () => createFashnProxy({ apiKey: KEY, rateLimit: { capacity: 1, refillPerSecond: 1 } }),
+      /capacity/,
+    );
+  });
+});
+
+describe('createMemoryRateLimitStore', () => {
+  it('refills at the given rate up to capacity and says when to come back', async () => {
+    const store = createMemoryRateLimitStore();
+    assert.deepEqual(await store.take('a', 6, 10, 2, 0), { allowed: true, retryAfterMs: 0 });
+    assert.deepEqual(await store.take('a', 6, 10, 2, 0), { allowed: false, retryAfterMs: 1000 });
+    assert.deepEqual(await store.take('a', 6, 10, 2, 1000), { allowed: true, retryAfterMs: 0 });
+    assert.equal((await store.take('b', 10, 10, 2, 1000)).allowed, true);
+    // An idle client's bucket never holds more than capacity.
+    assert.equal((await store.take('a', 10, 10, 2, 1_000_000)).allowed, true);
+    assert.equal((await store.take('a', 1, 10, 2, 1_000_000)).allowed, false);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The Node adapter, over real sockets, with the emulator served over HTTP too.
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+}
+
+describe('Node adapter', { timeout: 20_000 }, () => {
+  let emulator: FashnEmulator;
+  let emulatorServer: Server;
+  let upstream: string;
+  const servers: Server[] = [];
+
+  before(async () => {
+    emulator = createFashnEmulator({ speed: 0.01, jitter: 0, apiKey: KEY });
+    emulatorServer = createServer(toNodeHandler((request) => emulator.handle(request)));
+    upstream = `${await listen(emulatorServer)}/v1`;
+  });
+  after(async () => {
+    await Promise.all([...servers, emulatorServer].map(closeServer));
+  });
+
+  async function serve(
+    handler: (req: IncomingMessage, res: ServerResponse) => void,
+  ): Promise<string> {
+    const server = createServer(handler);
+    servers.push(server);
+    return listen(server);
+  }
+
+  async function fetchText(url: string, init?: RequestInit & { duplex?: 'half' }) {
+    const response = await fetch(url, init);
+    const text = await response.text();
+    for (const [name, value] of response.headers) assertNoKey(`header ${name}`, value);
+    assertNoKey('a body', text);
+    return { status: response.status, headers: response.headers, text };
+  }
+
+  it('serves the proxy under http.createServer, streaming a large body to FASHN over HTTP', async () => {
+    const logs: string[] = [];
+    const handler = createFashnProxyNodeHandler({
+      apiKey: KEY,
+      upstream,
+      log: (line) => logs.push(line),
+    });
+    const base = await serve((req, res) => void handler(req, res));
+    // A selfie-sized body: about 3 MB of base64 in face_image.
+    const bigPhoto = jpegDataUrl(48, 64, 2 * 1024 * 1024);
+    const body = JSON.stringify({ model_name: 'face-to-model', inputs: { face_image: bigPhoto } });
+    const run = await fetchText(`${base}/api/fashn/run`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: base },
+      body,
+    });
+    assert.equal(run.status, 200, run.text);
+    assert.equal(run.headers.get('access-control-allow-origin'), base);
+    const id = (JSON.parse(run.text) as { id: string }).id;
+    assert.equal(emulator.predictions.get(id)?.inputs.face_image, bigPhoto);
+    const status = await fetchText(`${base}/api/fashn/status/${id}`);
+    assert.equal(status.status, 200);
+    assert.match(logs[0] ?? '', /^POST run face-to-model 200 \d+ms$/);
+  });
+
+  it('answers 413 to a chunked upload over the limit, and by Content-Length before reading', async () => {
+    const handler = createFashnProxyNodeHandler({ apiKey: KEY, upstream, maxBodyBytes: 64 * 1024 });
+    const base = await serve((req, res) => void handler(req, res));
+
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        sent += 1;
+        if (sent > 64) controller.close();
+        else controller.enqueue(new Uint8Array(16 * 1024).fill(0x20));
+      },
+    });
+    const chunked = await fetchText(`${base}/run`, {
+      method: 'POST',
+      body: stream,
+      duplex: 'half',
+    });
+    assert.equal(chunked.status, 413);
+    assert.equal((JSON.parse(chunked.text) as { error: string }).error, 'PayloadTooLarge');
+
+    // Declares 50 MB, sends 10 bytes, and waits: the answer comes without the body.
+    const declared = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(`${base}/run`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Content-Length': String(50 * 1024 * 1024) },
+      });
+      req.on('response', (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => {
+          resolve({ status: res.statusCode ?? 0, body: text });
+          req.destroy();
+        });
+      });
+      req.on('error', reject);
+      req.write('{"model_na');
+    });
+    assert.equal(declared.status, 413);
+    assert.match(declared.body, /PayloadTooLarge/);
+  });
+
+  it('keys the rate limit on the socket address unless trustProxy is set', async () => {
+    const options = {
+      apiKey: KEY,
+      upstream,
+      rateLimit: { capacity: RATE_LIMIT_COSTS.run, refillPerSecond: 0.001 },
+    };
+    const strict = createFashnProxyNodeHandler(options);
+    const strictBase = await serve((req, res) => void strict(req, res));
+    // Polls are cheap for FASHN; the bucket holds RATE_LIMIT_COSTS.run of them.
+    const send = (base: string, ip: string) =>
+      fetchText(`${base}/status/abc`, { headers: { 'X-Forwarded-For': ip } });
+    for (let i = 0; i < RATE_LIMIT_COSTS.run; i++) {
+      assert.equal((await send(strictBase, `198.51.100.${i}`)).status, 404, `poll ${i}`);
+    }
+    const spoofed = await send(strictBase, '198.51.100.99');
+    assert.equal(spoofed.status, 429);
+    assert.ok(Number(spoofed.headers.get('retry-after')) > 0);
+
+    const trusting = createFashnProxyNodeHandler({ ...options, trustProxy: true });
+    const trustingBase = await serve((req, res) => void trusting(req, res));
+    for (let i = 0; i < RATE_LIMIT_COSTS.run + 1; i++) {
+      assert.equal((await send(trustingBase, `198.51.100.${i}`)).status, 404, `poll ${i}`);
+    }
+  });
+
+  it("hands the handler the socket's address, not the client's forwarding claims", async () => {
+    const seen: Array<{ url: string; headers: Record<string, string> }> = [];
+    const echo = async (request: Request) => {
+      seen.push({ url: request.url, headers: Object.fromEntries(request.headers) });
+      return new Response(null, { status: 204 });
+    };
+    const claims = {
+      'X-Forwarded-For': '203.0.113.7',
+      'X-Real-IP': '203.0.113.7',
+      'CF-Connecting-IP': '203.0.113.7',
+      Forwarded: 'for=203.0.113.7;proto=https',
+      'X-Forwarded-Proto': 'https',
+      'X-Forwarded-Host': 'shop.example',
+    };
+    const strict = toNodeHandler(echo);
+    const strictBase = await serve((req, res) => void strict(req, res));
+    await fetchText(`${strictBase}/api/fashn/status/abc?x=1`, { headers: claims });
+    const trusting = toNodeHandler(echo, { trustProxy: true });
+    const trustingBase = await serve((req, res) => void trusting(req, res));
+    await fetchText(`${trustingBase}/api/fashn/status/abc`, { headers: claims });
+
+    const [direct, proxied] = seen;
+    assert.equal(direct?.url, `${strictBase}/api/fashn/status/abc?x=1`);
+    assert.equal(direct?.headers['x-forwarded-for'], '127.0.0.1');
+    for (const name of [
+      'x-real-ip',
+      'cf-connecting-ip',
+      'forwarded',
+      'x-forwarded-proto',
+      'x-forwarded-host',
+    ]) {
+      assert.equal(direct?.headers[name], undefined, name);
+    }
+    assert.equal(proxied?.url, 'https://shop.example/api/fashn/status/abc');
+    assert.equal(proxied?.headers['x-forwarded-for'], '203.0.113.7');
+    assert.equal(proxied?.headers['cf-connecting-ip'], '203.0.113.7');
+  });
+
+  it('sees the public origin from X-Forwarded-Proto/Host only with trustProxy', async () => {
+    const headers = {
+      Origin: 'https://shop.example',
+      'X-Forwarded-Proto': 'https',
+      'X-Forwarded-Host': 'shop.example',
+    };
+    const plain = createFashnProxyNodeHandler({ apiKey: KEY, upstream });
+    const plainBase = await serve((req, res) => void plain(req, res));
+    assert.equal((await fetchText(`${plainBase}/status/abc`, { headers })).status, 403);
+
+    const behindNginx = createFashnProxyNodeHandler({ apiKey: KEY, upstream, trustProxy: true });
+    const trustedBase = await serve((req, res) => void behindNginx(req, res));
+    const answer = await fetchText(`${trustedBase}/status/abc`, { headers });
+    assert.equal(answer.status, 404); // reached FASHN, which does not know "abc"
+    assert.equal(answer.headers.get('access-control-allow-origin'), 'https://shop.example');
+  });
+
+  it('works as Express-style middleware: mount path, next() outside basePath, next(err) on failure', async () => {
+    const proxy = createFashnProxyNodeHandler({ apiKey: KEY, upstream, basePath: '/api/fashn' });
+    const failing = toNodeHandler(() => Promise.reject(new Error('handler broke')));
+    const passedOn: string[] = [];
+    // What Express does for app.use('/api/fashn', handler): strip the mount path, keep originalUrl.
+    const base = await serve((req, res) => {
+      const original = req.url ?? '/';
+      const next = (err?: unknown) => {
+        passedOn.push(err ? `error: ${(err as Error).message}` : original);
+        res.writeHead(err ? 500 : 418).end(err ? 'express error page' : 'next route');
+      };
+      if (original.startsWith('/broken')) {
+        void failing(req, res, next);
+        return;
+      }
+      Object.assign(req, {
+        originalUrl: original,
+        url: original.replace(/^\/api\/fashn/, '') || '/',
+      });
+      void proxy(req, res, next);
+    });
+
+    const run = await fetchText(`${base}/api/fashn/run`, { method: 'POST', body: tryonBody() });
+    assert.equal(run.status, 200, run.text);
+    const elsewhere = await fetchText(`${base}/products/run`, {
+      method: 'POST',
+      body: tryonBody(),
+    });
+    assert.equal(elsewhere.status, 418);
+    const broken = await fetchText(`${base}/broken/run`);
+    assert.equal(broken.status, 500);
+    assert.deepEqual(passedOn, ['/products/run', 'error: handler broke']);
+  });
+
+  it('drops the connection when a handler rejects and there is no next(), like a network error', async () => {
+    const failing = toNodeHandler(() => Promise.reject(new TypeError('fetch failed')));
+    const base = await serve((req, res) => void failing(req, res));
+    await assert.rejects(fetch(`${base}/run`), TypeError);
+  });
+
+  it('forwards a body an earlier middleware already parsed (express.json)', async () => {
+    const proxy = createFashnProxyNodeHandler({ apiKey: KEY, upstream });
+    const base = await serve((req, res) => {
+      let text = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => (text += chunk));
+      req.on('end', () => {
+        Object.assign(req, { body: JSON.parse(text) as unknown });
+        void proxy(req, res);
+      });
+    });
+    const run = await fetchText(`${base}/run`, { method: 'POST', body: tryonBody({ seed: 3 }) });
+    assert.equal(run.status, 200, run.text);
+    assert.equal(
+      emulator.predictions.get((JSON.parse(run.text) as { id: string }).id)?.inputs.seed,
+      3,
+    );
+  });
+});
