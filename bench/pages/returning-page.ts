@@ -1,0 +1,107 @@
+/**
+ * Browser side of table 5 (bundled by bench/returning.ts): drives the real
+ * `<fashn-try-on>` against the proxy and emulator of the bench server.
+ * `firstVisit` supplies a selfie (no kept avatar: normalise, face-to-model,
+ * try-on); `laterTryOn` tries another garment with whatever the element
+ * finds kept, and says so when it finds nothing.
+ */
+import '../../src/index.js';
+import type { FashnTryOn } from '../../src/element/index.js';
+import { solidJpegDataUrl } from '../../src/emulator/test-images.js';
+
+export interface VisitTiming {
+  /** Whether a kept avatar was used (`fashn-result` detail `avatarCached`). */
+  avatarCached: boolean;
+  /** From the call to the `fashn-result` event, ms. */
+  totalMs: number;
+  /** From the call to the try-on's `fashn-before-run`: what comes before the try-on (avatar or cache read). */
+  beforeTryonMs: number;
+}
+
+export type LaterVisit = VisitTiming | { kept: false; state: string };
+
+function addElement(garment: string): FashnTryOn {
+  const element = document.createElement('fashn-try-on');
+  element.setAttribute('layout', 'inline');
+  element.setAttribute('proxy-url', '/api/fashn');
+  element.setAttribute('garment-image', garment);
+  element.setAttribute('remember', 'true');
+  document.body.append(element);
+  return element;
+}
+
+/** A garment per product page: a flat colour is enough for the emulator's try-on. */
+function garment(index: number): string {
+  return solidJpegDataUrl(64, 64, [(index * 70) % 256, 90, 200 - ((index * 40) % 200)]);
+}
+
+/** A phone-like selfie: 1200×1600 with gradients and a face-ish oval. */
+async function selfie(): Promise<Blob> {
+  const canvas = new OffscreenCanvas(1200, 1600);
+  const ctx = canvas.getContext('2d')!;
+  const background = ctx.createLinearGradient(0, 0, 1200, 1600);
+  background.addColorStop(0, '#c9d6df');
+  background.addColorStop(1, '#52616b');
+  ctx.fillStyle = background;
+  ctx.fillRect(0, 0, 1200, 1600);
+  ctx.fillStyle = '#e0ac8a';
+  ctx.beginPath();
+  ctx.ellipse(600, 700, 300, 400, 0, 0, Math.PI * 2);
+  ctx.fill();
+  return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+}
+
+/** Times `act` on `element` until its `fashn-result`. */
+async function timeVisit(element: FashnTryOn, act: () => Promise<unknown>): Promise<VisitTiming> {
+  let beforeTryonAt = Number.NaN;
+  const started = performance.now();
+  element.addEventListener('fashn-before-run', (event) => {
+    if (event.detail.model === 'tryon-v1.6') beforeTryonAt = performance.now();
+  });
+  const result = new Promise<{ avatarCached: boolean; at: number }>((resolve) => {
+    element.addEventListener(
+      'fashn-result',
+      (event) => resolve({ avatarCached: event.detail.avatarCached, at: performance.now() }),
+      { once: true },
+    );
+  });
+  await act();
+  const { avatarCached, at } = await result;
+  return { avatarCached, totalMs: at - started, beforeTryonMs: beforeTryonAt - started };
+}
+
+/** First visit: the shopper gives a selfie on product page `page`. */
+export async function firstVisit(page: number): Promise<VisitTiming> {
+  const photo = await selfie();
+  const element = addElement(garment(page));
+  await element.updateComplete;
+  return timeVisit(element, () => element.useSelfie(photo));
+}
+
+/**
+ * A later try-on of product page `page` (another garment): with a kept avatar
+ * it goes straight to the try-on; without one the element asks for consent,
+ * which is reported as `{ kept: false }` (and nothing is paid).
+ */
+export async function laterTryOn(page: number): Promise<LaterVisit> {
+  const element = addElement(garment(page));
+  await element.updateComplete;
+  const noAvatar = new Promise<{ kept: false; state: string }>((resolve) => {
+    element.addEventListener('fashn-state-change', (event) => {
+      const { state } = event.detail;
+      if (state === 'consent' || state === 'capture') resolve({ kept: false, state });
+    });
+  });
+  const visit = timeVisit(element, () => element.tryOn());
+  visit.catch(() => undefined); // left pending (and later canceled) when nothing is kept
+  const outcome = await Promise.race([visit, noAvatar]);
+  if ('kept' in outcome) element.remove();
+  return outcome;
+}
+
+declare global {
+  interface Window {
+    bench?: { firstVisit: typeof firstVisit; laterTryOn: typeof laterTryOn };
+  }
+}
+window.bench = { firstVisit, laterTryOn };
