@@ -1,0 +1,27 @@
+/**
+ * Opening the element's memory: IndexedDB when it works, otherwise page memory
+ * for the page's life with one non-fatal `storage` error (private modes,
+ * blocked storage, `indexedDB.open` throwing, erroring or never answering).
+ */
+import { TryOnStore, type TryOnStoreOptions } from './store.js';
+
+export { memoryKeyValue } from './kv.js';
+
+/**
+ * A ready store: IndexedDB opened and purged of expired records, or page memory
+ * when that failed. Never rejects; `store.persistent` tells which, and
+ * `onStorageError` / `store.takeStorageError()` give the failure once.
+ */
+export function openTryOnStore(options: TryOnStoreOptions = {}): Promise<TryOnStore> {
+  return new TryOnStore(options).open();
+}
+
+let shared: Promise<TryOnStore> | undefined;
+
+/**
+ * The page's store in the default database, shared by every element that may
+ * remember (`remember="true"`), so they share one avatar and one set of object URLs.
+ */
+export function sharedTryOnStore(): Promise<TryOnStore> {
+  return (shared ??= openTryOnStore());
+}

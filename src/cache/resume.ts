@@ -1,0 +1,104 @@
+/**
+ * Resume instead of paying twice: a prediction is recorded before its first
+ * status poll, so after a reload, or on the next product page, an element finds
+ * it (younger than 60 minutes) and polls the same id. Finished, failed and
+ * canceled predictions are cleared.
+ */
+import type { FashnClient, PredictOptions, PredictResult } from '../api/client.js';
+import { isFashnError } from '../api/errors.js';
+import type { ModelInputs, ModelName } from '../api/schemas.js';
+
+/** How long a recorded prediction may be resumed (FASHN keeps base64 outputs for 60 minutes). */
+export const RESUME_WINDOW_MS = 60 * 60_000;
+
+/** A prediction in flight, as recorded before polling. */
+export interface PendingPrediction {
+  predictionId: string;
+  model: ModelName;
+  /** What it is for: the avatar key (face-to-model) or the result key (try-on). */
+  requestKey: string;
+  /** When it was asked for (ms since epoch), for elapsed time and estimates. */
+  startedAt: number;
+  avatarKey?: string;
+  garment?: string;
+}
+
+/** Where pending predictions are kept (`TryOnStore`). */
+export interface PendingStore {
+  setPending(pending: PendingPrediction): Promise<void>;
+  /** Those younger than `RESUME_WINDOW_MS`, newest first. */
+  listPending(): Promise<PendingPrediction[]>;
+  clearPending(requestKey: string): Promise<void>;
+}
+
+type PendingMatch = Partial<
+  Pick<PendingPrediction, 'model' | 'requestKey' | 'avatarKey' | 'garment'>
+>;
+
+/** The newest resumable prediction whose fields equal every field given in `match`. */
+export async function findPending(
+  store: PendingStore,
+  match: PendingMatch,
+): Promise<PendingPrediction | undefined> {
+  const fields = Object.entries(match).filter(([, value]) => value !== undefined);
+  return (await store.listPending()).find((pending) =>
+    fields.every(([name, value]) => pending[name as keyof PendingMatch] === value),
+  );
+}
+
+export interface ResumableOptions extends PredictOptions {
+  /** The avatar key (face-to-model) or result key (try-on) the prediction is recorded under. */
+  requestKey: string;
+  avatarKey?: string;
+  garment?: string;
+  /** The prediction to resume; default: the one recorded under `requestKey`, if any. */
+  resume?: PendingPrediction;
+  /** Clock for `startedAt`, default `Date.now`. */
+  now?: () => number;
+}
+
+const ignore = () => {};
+
+/**
+ * `client.predict` that survives a reload: it resumes the prediction recorded
+ * under `requestKey` (or `options.resume`) by polling its id; otherwise it runs
+ * one, recording it once FASHN has issued the id (before the first poll). An id
+ * FASHN no longer knows (404) is run again rather than failed. The record is
+ * cleared when the prediction ends, however it ends. Storage failures never
+ * fail the prediction.
+ */
+export async function predictResumable<M extends ModelName>(
+  client: Pick<FashnClient, 'predict'>,
+  store: PendingStore,
+  model: M,
+  inputs: ModelInputs[M],
+  options: ResumableOptions,
+): Promise<PredictResult & { resumed: boolean }> {
+  const { requestKey, avatarKey, garment, resume, now = Date.now, ...predict } = options;
+  const pending = resume ?? (await findPending(store, { model, requestKey }).catch(ignore));
+  try {
+    if (pending) {
+      try {
+        const { predictionId: resumeId, startedAt } = pending;
+        return {
+          ...(await client.predict(model, inputs, { ...predict, resumeId, startedAt })),
+          resumed: true,
+        };
+      } catch (error) {
+        if (!isFashnError(error) || error.httpStatus !== 404) throw error;
+      }
+    }
+    const record = { model, requestKey, startedAt: now(), avatarKey, garment };
+    const result = await client.predict(model, inputs, {
+      ...predict,
+      onPredictionId: async (predictionId) => {
+        await store.setPending({ ...record, predictionId }).catch(ignore);
+        await predict.onPredictionId?.(predictionId);
+      },
+    });
+    return { ...result, resumed: false };
+  } finally {
+    const keys = new Set([requestKey, pending?.requestKey ?? requestKey]);
+    await Promise.all([...keys].map((key) => store.clearPending(key).catch(ignore)));
+  }
+}
