@@ -7,15 +7,14 @@
  */
 import { FashnError, canceledError, codeForApiError } from './errors.js';
 import {
-  apiError,
   describeIssue,
-  inputSchemas,
-  runResponse,
-  statusResponse,
-  type ModelInputs,
-  type ModelName,
+  readRefusal,
+  readRunId,
+  readStatus,
   type StatusResponse,
-} from './schemas.js';
+} from './answers.js';
+import type { ModelName } from './models.js';
+import type { ModelInputs } from './schemas.js';
 import {
   DEFAULT_RETRY_POLICY,
   isTransientFailure,
@@ -57,7 +56,26 @@ export interface FashnClientOptions {
   longPoll?: boolean;
   /** Adjusts the polling schedule (see polling.ts); for benchmarks. */
   pollTuning?: Partial<PollTuning>;
+  /**
+   * Schemas to check inputs with before `run` sends them (e.g. `inputSchemas`
+   * from schemas.ts): refused inputs and models without a schema throw
+   * `bad-request` without any request. Default: none (the proxy validates;
+   * the element builds its inputs from checked attributes).
+   */
+  validate?: InputValidators;
 }
+
+/** What `validate` needs of a schema: zod's `safeParse`. */
+export interface InputValidator {
+  safeParse(value: unknown):
+    | { success: true }
+    | {
+        success: false;
+        error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> };
+      };
+}
+
+export type InputValidators = Partial<Record<ModelName, InputValidator>>;
 
 export interface PredictProgress {
   status: 'starting' | 'in_queue' | 'processing' | 'retrying';
@@ -108,33 +126,35 @@ const TIMED_OUT = Symbol('timed out');
 const NOT_JSON = Symbol('not JSON');
 
 export class FashnClient {
-  private readonly baseUrl: string;
-  private readonly fetchImpl: typeof fetch;
-  private readonly requestInit: RequestInit;
-  private readonly headers: Record<string, string>;
-  private readonly now: () => number;
-  private readonly sleepImpl: Sleep;
-  private readonly random: () => number;
-  private readonly retryPolicy: RetryPolicy;
-  private readonly longPoll: boolean;
-  private readonly pollTuning: Partial<PollTuning> | undefined;
+  readonly #baseUrl: string;
+  readonly #fetchImpl: typeof fetch;
+  readonly #requestInit: RequestInit;
+  readonly #headers: Record<string, string>;
+  readonly #now: () => number;
+  readonly #sleepImpl: Sleep;
+  readonly #random: () => number;
+  readonly #retryPolicy: RetryPolicy;
+  readonly #longPoll: boolean;
+  readonly #pollTuning: Partial<PollTuning> | undefined;
+  readonly #validate: InputValidators | undefined;
 
   constructor(options: FashnClientOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    this.requestInit = options.requestInit ?? {};
-    this.headers = options.headers ?? {};
-    this.now = options.now ?? Date.now;
-    this.sleepImpl = options.sleep ?? timerSleep;
-    this.random = options.random ?? Math.random;
-    this.retryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-    this.longPoll = options.longPoll ?? false;
-    this.pollTuning = options.pollTuning;
+    this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.#fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#requestInit = options.requestInit ?? {};
+    this.#headers = options.headers ?? {};
+    this.#now = options.now ?? Date.now;
+    this.#sleepImpl = options.sleep ?? timerSleep;
+    this.#random = options.random ?? Math.random;
+    this.#retryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.#longPoll = options.longPoll ?? false;
+    this.#pollTuning = options.pollTuning;
+    this.#validate = options.validate;
   }
 
   /**
-   * `POST /run`: validates `inputs` first (refused inputs throw `bad-request`
-   * without any request), retries transient failures, resolves with FASHN's id.
+   * `POST /run`: with `validate`, checks `inputs` first (refused inputs throw
+   * `bad-request` without any request); retries transient failures, resolves with FASHN's id.
    */
   async run<M extends ModelName>(
     model: M,
@@ -142,10 +162,10 @@ export class FashnClient {
     options: { signal?: AbortSignal } = {},
   ): Promise<{ id: string }> {
     try {
-      const { id } = await this.runWithRetries(model, inputs, options.signal);
+      const { id } = await this.#runWithRetries(model, inputs, options.signal);
       return { id };
     } catch (error) {
-      throw this.abortedAs(error, options.signal);
+      throw this.#abortedAs(error, options.signal);
     }
   }
 
@@ -156,12 +176,12 @@ export class FashnClient {
    */
   async status(id: string, options: StatusOptions = {}): Promise<StatusResponse> {
     const wait =
-      this.longPoll && options.waitMs !== undefined && options.waitMs > 0
+      this.#longPoll && options.waitMs !== undefined && options.waitMs > 0
         ? `?wait=${Math.round(options.waitMs)}`
         : '';
     let body: unknown;
     try {
-      body = await this.send(
+      body = await this.#send(
         `/status/${encodeURIComponent(id)}${wait}`,
         'GET',
         undefined,
@@ -180,19 +200,19 @@ export class FashnClient {
           cause: error,
         });
       }
-      throw this.abortedAs(error, options.signal, id);
+      throw this.#abortedAs(error, options.signal, id);
     }
-    const parsed = statusResponse.safeParse(body);
-    if (!parsed.success) throw unexpectedAnswer(200, describeIssue(parsed.error), id);
-    return parsed.data;
+    const status = readStatus(body);
+    if (typeof status === 'string') throw unexpectedAnswer(200, status, id);
+    return status;
   }
 
   /** `POST /cancel/{id}`: best effort, never throws. */
   async cancel(id: string): Promise<void> {
     try {
-      const response = await this.fetchImpl(
-        this.url(`/cancel/${encodeURIComponent(id)}`),
-        this.init('POST', undefined, undefined),
+      const response = await this.#fetchImpl(
+        this.#url(`/cancel/${encodeURIComponent(id)}`),
+        this.#init('POST', undefined, undefined),
       );
       await response.body?.cancel();
     } catch {
@@ -211,7 +231,7 @@ export class FashnClient {
     inputs: ModelInputs[M],
     options: PredictOptions = {},
   ): Promise<PredictResult> {
-    const calledAt = this.now();
+    const calledAt = this.#now();
     const startedAt = options.startedAt ?? calledAt;
     const timeoutMs = options.timeoutMs ?? DEFAULT_PREDICT_TIMEOUT_MS;
     const deadline = calledAt + timeoutMs;
@@ -226,7 +246,7 @@ export class FashnClient {
     const watchdog = new AbortController();
     if (options.signal?.aborted) controller.abort(options.signal.reason);
     else
-      this.sleepImpl(timeoutMs, watchdog.signal).then(
+      this.#sleepImpl(timeoutMs, watchdog.signal).then(
         () => controller.abort(TIMED_OUT),
         () => undefined,
       );
@@ -249,37 +269,37 @@ export class FashnClient {
           issuedAt = startedAt;
           pending = true;
         } else {
-          const elapsedMs = this.now() - startedAt;
+          const elapsedMs = this.#now() - startedAt;
           report({ status: 'starting', elapsedMs, estimatedMs: elapsedMs + expectedMs });
           let sentAt: number;
-          ({ id, sentAt } = await this.runWithRetries(model, inputs, signal, deadline, (retry) =>
+          ({ id, sentAt } = await this.#runWithRetries(model, inputs, signal, deadline, (retry) =>
             report({
               status: 'retrying',
               ...retry,
-              elapsedMs: this.now() - startedAt,
-              estimatedMs: this.now() - startedAt + retry.retryInMs + expectedMs,
+              elapsedMs: this.#now() - startedAt,
+              estimatedMs: this.#now() - startedAt + retry.retryInMs + expectedMs,
             }),
           ));
           pending = true;
           // FASHN's clock started somewhere during the request; its midpoint is the best guess.
-          oneWayMs = (this.now() - sentAt) / 2;
+          oneWayMs = (this.#now() - sentAt) / 2;
           issuedAt = Math.round(sentAt + oneWayMs);
           if (options.onPredictionId)
             await raceAbort(Promise.resolve(options.onPredictionId(id)), signal);
         }
 
         const predictionId = id;
-        const schedule = createPollSchedule(model, modeInputs, this.pollTuning);
+        const schedule = createPollSchedule(model, modeInputs, this.#pollTuning);
         const estimate = () =>
-          issuedAt - startedAt + schedule.estimatedTotalMs(this.now() - issuedAt);
+          issuedAt - startedAt + schedule.estimatedTotalMs(this.#now() - issuedAt);
         report({
           status: 'starting',
           predictionId,
-          elapsedMs: this.now() - startedAt,
+          elapsedMs: this.#now() - startedAt,
           estimatedMs: estimate(),
         });
 
-        const final = await this.pollUntilDone(predictionId, {
+        const final = await this.#pollUntilDone(predictionId, {
           signal,
           schedule,
           issuedAt,
@@ -289,7 +309,7 @@ export class FashnClient {
             report({
               status,
               predictionId,
-              elapsedMs: this.now() - startedAt,
+              elapsedMs: this.#now() - startedAt,
               estimatedMs: estimate(),
             }),
           onRetry: (retry) =>
@@ -297,8 +317,8 @@ export class FashnClient {
               status: 'retrying',
               predictionId,
               ...retry,
-              elapsedMs: this.now() - startedAt,
-              estimatedMs: Math.max(estimate(), this.now() - startedAt + retry.retryInMs),
+              elapsedMs: this.#now() - startedAt,
+              estimatedMs: Math.max(estimate(), this.#now() - startedAt + retry.retryInMs),
             }),
         });
         pending = false;
@@ -307,7 +327,7 @@ export class FashnClient {
           const output = final.output ?? [];
           if (output.length === 0)
             throw unexpectedAnswer(200, 'completed without output', predictionId);
-          return { id: predictionId, output, durationMs: this.now() - startedAt };
+          return { id: predictionId, output, durationMs: this.#now() - startedAt };
         }
         if (final.status === 'canceled') {
           throw new FashnError({
@@ -332,8 +352,8 @@ export class FashnClient {
           attempt: pipelineReruns,
           retryInMs: 0,
           error: failure,
-          elapsedMs: this.now() - startedAt,
-          estimatedMs: this.now() - startedAt + expectedMs,
+          elapsedMs: this.#now() - startedAt,
+          estimatedMs: this.#now() - startedAt + expectedMs,
         });
       }
     } catch (error) {
@@ -358,7 +378,7 @@ export class FashnClient {
    * issued the id; each request leaves half a round trip early so FASHN sees it
    * on time. Transient failures keep polling the same id with backoff.
    */
-  private async pollUntilDone(
+  async #pollUntilDone(
     id: string,
     plan: {
       signal: AbortSignal;
@@ -376,17 +396,17 @@ export class FashnClient {
     let oneWayMs = plan.oneWayMs;
     let lastSeen: number | undefined; // FASHN's time of the last status we saw
     const nextDelay = () => {
-      const from = lastSeen ?? this.now() - issuedAt;
+      const from = lastSeen ?? this.#now() - issuedAt;
       const seenAt = from + schedule.nextDelayMs(from);
-      return Math.max(0, issuedAt + seenAt - oneWayMs - this.now());
+      return Math.max(0, issuedAt + seenAt - oneWayMs - this.#now());
     };
     let delay = nextDelay();
     let failures = 0;
     for (;;) {
-      if (delay > 0) await raceAbort(this.sleepImpl(delay, signal), signal);
-      const sentAt = this.now();
+      if (delay > 0) await raceAbort(this.#sleepImpl(delay, signal), signal);
+      const sentAt = this.#now();
       // Long-polling: a proxy may hold the request until the poll after this one is due.
-      const waitMs = this.longPoll ? schedule.gapAfter(sentAt + oneWayMs - issuedAt) : undefined;
+      const waitMs = this.#longPoll ? schedule.gapAfter(sentAt + oneWayMs - issuedAt) : undefined;
       let answer: StatusResponse;
       try {
         answer = await this.status(id, { signal, waitMs });
@@ -395,8 +415,8 @@ export class FashnClient {
           throw error;
         failures += 1;
         delay = retryDelayMs(error, failures, {
-          policy: this.retryPolicy,
-          random: this.random,
+          policy: this.#retryPolicy,
+          random: this.#random,
           concurrencyWaitMs: plan.concurrencyWaitMs,
         });
         plan.onRetry({ attempt: failures, retryInMs: delay, error });
@@ -405,8 +425,8 @@ export class FashnClient {
       failures = 0;
       const { status } = answer;
       if (status === 'completed' || status === 'failed' || status === 'canceled') return answer;
-      const receivedAt = this.now();
-      if (this.longPoll) {
+      const receivedAt = this.#now();
+      if (this.#longPoll) {
         // A held answer tells the status as it left FASHN; its round trip includes the hold.
         lastSeen = receivedAt - oneWayMs - issuedAt;
       } else {
@@ -419,63 +439,60 @@ export class FashnClient {
     }
   }
 
-  /** Validates, then POSTs run until it succeeds or fails for good; `sentAt`: when the answered attempt left. */
-  private async runWithRetries<M extends ModelName>(
+  /** Validates (with `validate`), then POSTs run until it succeeds or fails for good; `sentAt`: when the answered attempt left. */
+  async #runWithRetries<M extends ModelName>(
     model: M,
     inputs: ModelInputs[M],
     signal: AbortSignal | undefined,
     deadline = Number.POSITIVE_INFINITY,
     onRetry?: (retry: { attempt: number; retryInMs: number; error: FashnError }) => void,
   ): Promise<{ id: string; sentAt: number }> {
-    const schema = inputSchemas[model];
-    if (!schema) {
-      throw new FashnError({
-        code: 'bad-request',
-        message: `Unknown model ${String(model)}`,
-        retriable: false,
-      });
-    }
-    const checked = schema.safeParse(inputs);
-    if (!checked.success) {
-      throw new FashnError({
-        code: 'bad-request',
-        message: `Invalid ${model} inputs: ${describeIssue(checked.error)}`,
-        retriable: false,
-      });
-    }
+    if (this.#validate) this.#check(model, inputs, this.#validate[model]);
     const body = { model_name: model, inputs };
     for (let attempt = 1; ; attempt += 1) {
       let failure: FashnError;
       try {
-        const sentAt = this.now();
-        const answer = await this.send('/run', 'POST', body, signal);
-        const parsed = runResponse.safeParse(answer);
-        if (parsed.success) return { id: parsed.data.id, sentAt };
+        const sentAt = this.#now();
+        const answer = await this.#send('/run', 'POST', body, signal);
+        const id = readRunId(answer);
+        if (id) return { id, sentAt };
         // Some answers say 200 yet carry `{ error, message }` instead of an id.
-        const refusal = apiError.safeParse(answer);
-        if (refusal.success)
-          throw apiFailure(200, refusal.data.error, refusal.data.message, undefined);
-        throw unexpectedAnswer(200, describeIssue(parsed.error));
+        const refused = readRefusal(answer);
+        if (refused) throw apiFailure(200, refused.error, refused.message, undefined);
+        throw unexpectedAnswer(200, 'no id');
       } catch (error) {
         if (signal?.aborted || !(error instanceof FashnError) || !isTransientFailure(error))
           throw error;
         failure = error;
       }
-      if (attempt >= this.retryPolicy.runAttempts) throw failure;
+      if (attempt >= this.#retryPolicy.runAttempts) throw failure;
       const delay = retryDelayMs(failure, attempt, {
-        policy: this.retryPolicy,
-        random: this.random,
+        policy: this.#retryPolicy,
+        random: this.#random,
         concurrencyWaitMs: expectedDurationMs(model, inputs as DurationInputs),
       });
       // Waiting past the deadline would only turn a clear refusal into a vague timeout.
-      if (this.now() + delay >= deadline) throw failure;
+      if (this.#now() + delay >= deadline) throw failure;
       onRetry?.({ attempt, retryInMs: delay, error: failure });
-      await raceAbort(this.sleepImpl(delay, signal), signal);
+      await raceAbort(this.#sleepImpl(delay, signal), signal);
     }
   }
 
+  /** Throws `bad-request` when `inputs` fail `schema` (or the model has none). */
+  #check(model: ModelName, inputs: unknown, schema: InputValidator | undefined): void {
+    const checked = schema?.safeParse(inputs);
+    if (checked?.success) return;
+    throw new FashnError({
+      code: 'bad-request',
+      message: checked
+        ? `Invalid ${model} inputs: ${describeIssue(checked.error)}`
+        : `Unknown model ${String(model)}`,
+      retriable: false,
+    });
+  }
+
   /** One request; resolves with the JSON of a 2xx answer, throws FashnError otherwise. */
-  private async send(
+  async #send(
     path: string,
     method: 'GET' | 'POST',
     body: unknown,
@@ -486,7 +503,7 @@ export class FashnClient {
     let text: string;
     try {
       response = await raceAbort(
-        this.fetchImpl(this.url(path), this.init(method, body, signal)),
+        this.#fetchImpl(this.#url(path), this.#init(method, body, signal)),
         signal,
       );
       text = await raceAbort(response.text(), signal);
@@ -504,16 +521,10 @@ export class FashnClient {
       if (json === NOT_JSON) throw unexpectedAnswer(response.status, 'not JSON', predictionId);
       return json;
     }
-    const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), this.now());
-    const refusal = json === NOT_JSON ? undefined : apiError.safeParse(json);
-    if (refusal?.success) {
-      throw apiFailure(
-        response.status,
-        refusal.data.error,
-        refusal.data.message,
-        predictionId,
-        retryAfterMs,
-      );
+    const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), this.#now());
+    const refused = json === NOT_JSON ? undefined : readRefusal(json);
+    if (refused) {
+      throw apiFailure(response.status, refused.error, refused.message, predictionId, retryAfterMs);
     }
     throw unexpectedAnswer(
       response.status,
@@ -523,22 +534,18 @@ export class FashnClient {
     );
   }
 
-  private url(path: string): string {
-    return `${this.baseUrl}${path}`;
+  #url(path: string): string {
+    return `${this.#baseUrl}${path}`;
   }
 
-  private init(
-    method: 'GET' | 'POST',
-    body: unknown,
-    signal: AbortSignal | undefined,
-  ): RequestInit {
-    const headers = new Headers(this.requestInit.headers);
-    for (const [name, value] of Object.entries(this.headers)) headers.set(name, value);
+  #init(method: 'GET' | 'POST', body: unknown, signal: AbortSignal | undefined): RequestInit {
+    const headers = new Headers(this.#requestInit.headers);
+    for (const [name, value] of Object.entries(this.#headers)) headers.set(name, value);
     if (!headers.has('accept')) headers.set('accept', 'application/json');
     // Only requests with a body say JSON, so GET status stays a CORS simple request.
     if (body !== undefined) headers.set('content-type', 'application/json');
     return {
-      ...this.requestInit,
+      ...this.#requestInit,
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -547,11 +554,7 @@ export class FashnClient {
   }
 
   /** Public methods reject with `canceled` when their own signal ended them. */
-  private abortedAs(
-    error: unknown,
-    signal: AbortSignal | undefined,
-    predictionId?: string,
-  ): unknown {
+  #abortedAs(error: unknown, signal: AbortSignal | undefined, predictionId?: string): unknown {
     if (signal?.aborted && !(error instanceof FashnError && error.code === 'canceled')) {
       return canceledError(predictionId, signal.reason);
     }

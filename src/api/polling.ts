@@ -139,42 +139,42 @@ export function pollDelayMs(
 export class PollSchedule {
   readonly expectedMs: number;
   readonly tuning: PollTuning;
-  private completionMs: number;
-  private observed = false;
+  #completionMs: number;
+  #observed = false;
 
   constructor(expectedMs: number, tuning: Partial<PollTuning> = {}) {
     this.expectedMs = expectedMs;
     this.tuning = { ...DEFAULT_POLL_TUNING, ...tuning };
-    this.completionMs = expectedMs;
+    this.#completionMs = expectedMs;
   }
 
   /** Records a status seen at `elapsedMs`; a late queue pushes the expected completion back. */
   observe(elapsedMs: number, status: PredictionStatus): void {
-    this.observed = true;
+    this.#observed = true;
     if (status === 'starting' || status === 'in_queue') {
       const earliest = elapsedMs + this.expectedMs * this.tuning.processingShare;
-      this.completionMs = Math.max(this.completionMs, earliest);
+      this.#completionMs = Math.max(this.#completionMs, earliest);
     }
   }
 
   /** Delay before the next status request. */
   nextDelayMs(elapsedMs: number): number {
-    return pollDelayMs(this.plan(), elapsedMs, !this.observed, this.tuning);
+    return pollDelayMs(this.#plan(), elapsedMs, !this.#observed, this.tuning);
   }
 
   /** The gap the schedule would leave after a poll at `elapsedMs` (a long-poll's hold). */
   gapAfter(elapsedMs: number): number {
-    return pollDelayMs(this.plan(), elapsedMs, false, this.tuning);
+    return pollDelayMs(this.#plan(), elapsedMs, false, this.tuning);
   }
 
   /** Expected total duration: the anchored completion, or a bit past now once late. */
   estimatedTotalMs(elapsedMs: number): number {
-    if (elapsedMs < this.completionMs) return this.completionMs;
-    return Math.round(elapsedMs + pollDelayMs(this.plan(), elapsedMs, false, this.tuning));
+    if (elapsedMs < this.#completionMs) return this.#completionMs;
+    return Math.round(elapsedMs + pollDelayMs(this.#plan(), elapsedMs, false, this.tuning));
   }
 
-  private plan(): PollPlan {
-    return { expectedMs: this.expectedMs, completionMs: this.completionMs };
+  #plan(): PollPlan {
+    return { expectedMs: this.expectedMs, completionMs: this.#completionMs };
   }
 }
 

@@ -1,36 +1,32 @@
 /**
- * zod/mini schemas of FASHN's protocol for the two models this project uses.
- * Shared by the element (what it sends and reads), the proxy (what it lets
- * through) and the emulator (what it accepts). `zod/mini` keeps the browser
- * bundle small.
+ * zod/mini schemas of FASHN's protocol for the two models this project uses:
+ * what the proxy lets through, what the emulator accepts, and the answers as
+ * Node reads them. The browser bundle does without this module: the element
+ * checks its attributes with models.ts and reads answers with answers.ts (a
+ * test holds those to the same verdicts), and `FashnClient` checks inputs with
+ * these schemas only when given them (`validate`).
  */
 import * as z from 'zod/mini';
+import {
+  ASPECT_RATIOS,
+  CATEGORIES,
+  GARMENT_PHOTO_TYPES,
+  IMAGE_INPUT_RULE,
+  MAX_SEED,
+  MODERATION_LEVELS,
+  MODES,
+  OUTPUT_FORMATS,
+  STATUSES,
+  isImageInput,
+} from './models.js';
 
-export const MODEL_NAMES = ['face-to-model', 'tryon-v1.6'] as const;
-export type ModelName = (typeof MODEL_NAMES)[number];
-
-const MAX_SEED = 2 ** 32 - 1;
+export * from './models.js';
+export { describeIssue } from './answers.js';
 
 /** An image input: an http(s) URL or a `data:image/...;base64,` URL. */
-export const imageInput = z
-  .string()
-  .check(
-    z.refine(
-      (value) =>
-        /^https?:\/\/\S+$/i.test(value) ||
-        /^data:image\/[\w.+-]+;base64,[A-Za-z0-9+/=\s]+$/.test(value),
-      { message: 'must be an http(s) URL or a data:image/...;base64, URL' },
-    ),
-  );
+export const imageInput = z.string().check(z.refine(isImageInput, { message: IMAGE_INPUT_RULE }));
 
 const seed = z.int().check(z.minimum(0), z.maximum(MAX_SEED));
-
-export const ASPECT_RATIOS = ['1:1', '4:5', '3:4', '2:3', '9:16'] as const;
-export const CATEGORIES = ['auto', 'tops', 'bottoms', 'one-pieces'] as const;
-export const MODES = ['performance', 'balanced', 'quality'] as const;
-export const GARMENT_PHOTO_TYPES = ['auto', 'flat-lay', 'model'] as const;
-export const OUTPUT_FORMATS = ['png', 'jpeg'] as const;
-export const MODERATION_LEVELS = ['conservative', 'permissive', 'none'] as const;
 
 /** `face-to-model` inputs. Unknown keys are refused (the proxy forwards nothing else). */
 export const faceToModelInputs = z.strictObject({
@@ -82,17 +78,6 @@ export const runResponse = z.object({
 });
 export type RunResponse = z.infer<typeof runResponse>;
 
-export const STATUSES = [
-  'starting',
-  'in_queue',
-  'processing',
-  'completed',
-  'failed',
-  'canceled',
-] as const;
-export type PredictionStatus = (typeof STATUSES)[number];
-export const PENDING_STATUSES: readonly PredictionStatus[] = ['starting', 'in_queue', 'processing'];
-
 /** Runtime error object in a failed status: `{ name, message }`. */
 export const runtimeError = z.object({
   name: z.string(),
@@ -132,17 +117,3 @@ export const apiError = z.object({
   message: z.optional(z.string()),
 });
 export type ApiErrorBody = z.infer<typeof apiError>;
-
-/** The first issue of a failed parse as "field: message", for 400 answers that name the field. */
-export function describeIssue(error: {
-  issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>;
-}): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid input';
-  const path = issue.path.map(String).join('.');
-  return path ? `${path}: ${issue.message}` : issue.message;
-}
-
-export function isModelName(value: unknown): value is ModelName {
-  return typeof value === 'string' && (MODEL_NAMES as readonly string[]).includes(value);
-}

@@ -8,6 +8,7 @@
  * The page stays responsive: `createImageBitmap` decodes and downscales off
  * the main thread, and `OffscreenCanvas.convertToBlob` encodes asynchronously.
  * (A Worker would need a `worker-src` CSP entry the element does not ask for.)
+ * Both are required, as by the element's camera (Safari 16.4+).
  */
 import { FashnError, canceledError } from '../api/errors.js';
 import { blobWithOrientationReset, orientationMatrix, orientedSize } from './exif.js';
@@ -33,7 +34,7 @@ export interface NormalizeOptions {
   maxPixels?: number;
   /** Stops the work; the promise then rejects with a `canceled` FashnError. */
   signal?: AbortSignal;
-  /** The decoder; `globalThis.createImageBitmap` by default (an `<img>` where there is none). */
+  /** The decoder; `globalThis.createImageBitmap` by default. */
   createImageBitmap?: (image: Blob, options?: ImageBitmapOptions) => Promise<ImageBitmap>;
 }
 
@@ -65,11 +66,18 @@ export type ImageProblem =
   | 'file-too-large'
   | 'too-many-pixels';
 
+/** What to do about a photo the browser cannot read (part of some refusals' messages). */
+const RETAKE = 'take a new photo or choose a JPEG or PNG';
+
 /** A refused photo: a FashnError (`invalid-image` or `image-too-large`, step `capture`) with the reason. */
 export class ImageRejectedError extends FashnError {
   readonly reason: ImageProblem;
 
-  constructor(reason: ImageProblem, message: string, cause?: unknown) {
+  /**
+   * `message` (for developers and logs; the element shows its own localized
+   * words) defaults to "Photo refused: <reason>".
+   */
+  constructor(reason: ImageProblem, message = `Photo refused: ${reason}`, cause?: unknown) {
     const code =
       reason === 'file-too-large' || reason === 'too-many-pixels'
         ? 'image-too-large'
@@ -161,28 +169,27 @@ export async function blobToDataUrl(blob: Blob): Promise<string> {
 type Settings = Required<Omit<NormalizeOptions, 'signal' | 'createImageBitmap'>>;
 
 function resolveOptions(options: NormalizeOptions): Settings {
+  const d = NORMALIZE_DEFAULTS;
+  const quality = options.quality ?? d.quality;
   const settings: Settings = {
-    maxSide: options.maxSide ?? NORMALIZE_DEFAULTS.maxSide,
-    maxBytes: options.maxBytes ?? NORMALIZE_DEFAULTS.maxBytes,
-    quality: options.quality ?? NORMALIZE_DEFAULTS.quality,
-    minQuality: options.minQuality ?? Math.min(NORMALIZE_DEFAULTS.minQuality, options.quality ?? 1),
-    maxFileBytes: options.maxFileBytes ?? NORMALIZE_DEFAULTS.maxFileBytes,
-    maxPixels: options.maxPixels ?? NORMALIZE_DEFAULTS.maxPixels,
+    maxSide: options.maxSide ?? d.maxSide,
+    maxBytes: options.maxBytes ?? d.maxBytes,
+    quality,
+    minQuality: options.minQuality ?? Math.min(d.minQuality, quality),
+    maxFileBytes: options.maxFileBytes ?? d.maxFileBytes,
+    maxPixels: options.maxPixels ?? d.maxPixels,
   };
-  for (const name of ['maxSide', 'maxBytes', 'maxFileBytes', 'maxPixels'] as const) {
-    if (!(settings[name] >= 1))
-      throw new RangeError(`${name} must be a number ≥ 1, got ${settings[name]}`);
+  for (const [name, value] of Object.entries(settings)) {
+    const fraction = name === 'quality' || name === 'minQuality';
+    if (!(fraction ? value > 0 && value <= 1 : value >= 1))
+      throw new RangeError(
+        `${name} must be ${fraction ? 'in (0, 1]' : 'a number ≥ 1'}, got ${value}`,
+      );
   }
-  for (const name of ['quality', 'minQuality'] as const) {
-    if (!(settings[name] > 0 && settings[name] <= 1)) {
-      throw new RangeError(`${name} must be in (0, 1], got ${settings[name]}`);
-    }
-  }
-  if (settings.minQuality > settings.quality) {
+  if (settings.minQuality > quality)
     throw new RangeError(
-      `minQuality (${settings.minQuality}) must not exceed quality (${settings.quality})`,
+      `minQuality (${settings.minQuality}) must not exceed quality (${quality})`,
     );
-  }
   return settings;
 }
 
@@ -197,50 +204,32 @@ async function inspect(
   settings: Settings,
   signal: AbortSignal | undefined,
 ): Promise<SizedHeader> {
-  if (file.size === 0) throw new ImageRejectedError('empty', 'This file is empty. Choose a photo.');
+  if (file.size === 0) throw new ImageRejectedError('empty');
   if (file.size > settings.maxFileBytes) {
-    throw new ImageRejectedError(
-      'file-too-large',
-      `This photo is larger than ${formatMegabytes(settings.maxFileBytes)}. Choose a smaller photo.`,
-    );
+    const megabytes = Math.round(settings.maxFileBytes / 2 ** 20);
+    throw new ImageRejectedError('file-too-large', `File over ${megabytes} MB`);
   }
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await file.arrayBuffer());
   } catch (error) {
-    throw new ImageRejectedError('unreadable', 'This file cannot be read. Choose it again.', error);
+    throw new ImageRejectedError('unreadable', undefined, error);
   }
   throwIfAborted(signal);
 
   const header = readImageHeader(bytes);
-  if (header.format === 'svg') {
-    throw new ImageRejectedError(
-      'svg',
-      'Drawings (SVG) cannot be used. Choose a JPEG or PNG photo.',
-    );
-  }
-  if (header.format === 'unknown') {
-    throw new ImageRejectedError(
-      'not-an-image',
-      'This file is not a photo. Choose a JPEG or PNG photo.',
-    );
-  }
+  if (header.format === 'svg') throw new ImageRejectedError('svg');
+  if (header.format === 'unknown')
+    throw new ImageRejectedError('not-an-image', 'Not an image: choose a JPEG or PNG');
   const complete = isImageComplete(bytes, header.format);
   const { width, height } = header;
-  if (width === undefined || height === undefined) {
-    if (!complete) throw truncatedError();
-    throw new ImageRejectedError(
-      'unknown-size',
-      'This photo cannot be read. Choose a JPEG or PNG photo.',
-    );
-  }
+  if (width === undefined || height === undefined)
+    throw new ImageRejectedError(complete ? 'unknown-size' : 'truncated');
   if (width * height > settings.maxPixels) {
-    throw new ImageRejectedError(
-      'too-many-pixels',
-      `This photo has more than ${Math.floor(settings.maxPixels / 1e6)} megapixels. Choose a smaller photo.`,
-    );
+    const megapixels = Math.floor(settings.maxPixels / 1e6);
+    throw new ImageRejectedError('too-many-pixels', `Photo over ${megapixels} megapixels`);
   }
-  if (!complete) throw truncatedError();
+  if (!complete) throw new ImageRejectedError('truncated');
   return { ...header, width, height };
 }
 
@@ -251,7 +240,7 @@ async function inspect(
  * then taking pixels away, until the JPEG fits in `maxBytes`.
  */
 async function encodeWithinBudget(
-  image: DecodedImage,
+  image: ImageBitmap,
   orientation: number,
   size: Size,
   settings: Settings,
@@ -280,68 +269,38 @@ async function encodeWithinBudget(
   }
 }
 
-// ---------------------------------------------------------------- decoding
-
-/** A decoded picture in stored orientation, whoever decoded it. */
-interface DecodedImage {
-  source: CanvasImageSource;
-  width: number;
-  height: number;
-  close(): void;
+async function encodeJpeg(canvas: OffscreenCanvas, quality: number): Promise<Blob> {
+  let blob: Blob;
+  try {
+    blob = await canvas.convertToBlob({ type: 'image/jpeg', quality });
+  } catch (error) {
+    throw new ImageRejectedError('encode-failed', undefined, error);
+  }
+  if (blob.type !== 'image/jpeg') throw new ImageRejectedError('encode-failed');
+  return blob;
 }
 
-/** Decodes `blob`, downscaled to `width` (height by aspect ratio) when given. */
+// ---------------------------------------------------------------- decoding
+
+/** Decodes `blob` in stored orientation, downscaled to `width` (height by aspect ratio) when given. */
 async function decode(
   blob: Blob,
   format: ImageFormat,
   width: number | undefined,
-  createBitmap: NormalizeOptions['createImageBitmap'],
-): Promise<DecodedImage> {
-  const decoder =
-    createBitmap ??
-    (typeof globalThis.createImageBitmap === 'function'
-      ? (image: Blob, bitmapOptions?: ImageBitmapOptions) =>
-          globalThis.createImageBitmap(image, bitmapOptions)
-      : undefined);
+  decoder = (image: Blob, options?: ImageBitmapOptions) => createImageBitmap(image, options),
+): Promise<ImageBitmap> {
   try {
-    if (!decoder) return await decodeWithImageElement(blob);
-    const bitmap = await decoder(blob, {
+    return await decoder(blob, {
       imageOrientation: 'from-image',
       ...(width === undefined
         ? {}
         : { resizeWidth: Math.max(1, Math.round(width)), resizeQuality: 'high' as const }),
     });
-    return {
-      source: bitmap,
-      width: bitmap.width,
-      height: bitmap.height,
-      close: () => bitmap.close(),
-    };
   } catch (error) {
-    if (format === 'heic' || format === 'avif') {
-      throw new ImageRejectedError(
-        'unsupported-format',
-        `This browser cannot open ${format.toUpperCase()} photos. Take a new photo or choose a JPEG or PNG.`,
-        error,
-      );
-    }
-    throw new ImageRejectedError(
-      'undecodable',
-      'This photo cannot be read. Take a new photo or choose a JPEG or PNG.',
-      error,
-    );
-  }
-}
-
-async function decodeWithImageElement(blob: Blob): Promise<DecodedImage> {
-  const url = URL.createObjectURL(blob);
-  try {
-    const img = new Image();
-    img.src = url;
-    await img.decode();
-    return { source: img, width: img.naturalWidth, height: img.naturalHeight, close: () => {} };
-  } finally {
-    URL.revokeObjectURL(url);
+    if (format !== 'heic' && format !== 'avif')
+      throw new ImageRejectedError('undecodable', `Photo refused: undecodable: ${RETAKE}`, error);
+    const message = `This browser cannot open ${format.toUpperCase()} photos: ${RETAKE}`;
+    throw new ImageRejectedError('unsupported-format', message, error);
   }
 }
 
@@ -352,81 +311,37 @@ interface Size {
   height: number;
 }
 
-type Canvas = OffscreenCanvas | HTMLCanvasElement;
-type Context2D = OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D;
-
 /**
  * Draws the picture at `size` (displayed orientation) on white. When the
  * decoder did not downscale, halves first so the last step is at most 2×:
  * one big step would skip pixels and alias.
  */
-function render(image: DecodedImage, orientation: number, size: Size): Canvas {
+function render(image: ImageBitmap, orientation: number, size: Size): OffscreenCanvas {
   const stored = orientedSize(orientation, size.width, size.height);
-  let source = image.source;
-  let width = image.width;
-  let height = image.height;
+  let source: CanvasImageSource = image;
+  let { width, height } = image;
   while (width >= stored.width * 2 && height >= stored.height * 2) {
     const half = { width: Math.ceil(width / 2), height: Math.ceil(height / 2) };
-    const step = createCanvas(half);
-    const context = context2d(step);
-    context.imageSmoothingEnabled = true;
-    context.imageSmoothingQuality = 'high';
+    const [step, context] = canvas2d(half);
     context.drawImage(source, 0, 0, width, height, 0, 0, half.width, half.height);
     source = step;
     ({ width, height } = half);
   }
-  const canvas = createCanvas(size);
-  const context = context2d(canvas);
-  context.fillStyle = '#ffffff';
+  const [canvas, context] = canvas2d(size);
+  context.fillStyle = '#fff';
   context.fillRect(0, 0, size.width, size.height);
   context.setTransform(...orientationMatrix(orientation, stored.width, stored.height));
-  context.imageSmoothingEnabled = true;
-  context.imageSmoothingQuality = 'high';
   context.drawImage(source, 0, 0, width, height, 0, 0, stored.width, stored.height);
   return canvas;
 }
 
-function createCanvas({ width, height }: Size): Canvas {
-  if (typeof OffscreenCanvas === 'function') return new OffscreenCanvas(width, height);
-  const canvas = document.createElement('canvas');
-  canvas.width = width;
-  canvas.height = height;
-  return canvas;
-}
-
-function context2d(canvas: Canvas): Context2D {
-  const context = canvas.getContext('2d') as Context2D | null;
-  if (!context)
-    throw new ImageRejectedError(
-      'encode-failed',
-      'This photo cannot be prepared here. Try another photo.',
-    );
-  return context;
-}
-
-async function encodeJpeg(canvas: Canvas, quality: number): Promise<Blob> {
-  let blob: Blob | null;
-  try {
-    blob =
-      'convertToBlob' in canvas
-        ? await canvas.convertToBlob({ type: 'image/jpeg', quality })
-        : await new Promise<Blob | null>((resolve) =>
-            canvas.toBlob(resolve, 'image/jpeg', quality),
-          );
-  } catch (error) {
-    throw new ImageRejectedError(
-      'encode-failed',
-      'This photo cannot be prepared here. Try another photo.',
-      error,
-    );
-  }
-  if (!blob || blob.type !== 'image/jpeg') {
-    throw new ImageRejectedError(
-      'encode-failed',
-      'This browser cannot make a JPEG. Try another browser.',
-    );
-  }
-  return blob;
+/** A canvas of `size` and its 2D context, set to smooth with high quality. */
+function canvas2d({ width, height }: Size): [OffscreenCanvas, OffscreenCanvasRenderingContext2D] {
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d');
+  if (!context) throw new ImageRejectedError('encode-failed');
+  context.imageSmoothingQuality = 'high';
+  return [canvas, context];
 }
 
 // ----------------------------------------------------------------- helpers
@@ -448,20 +363,9 @@ function isSquare(size: Size): boolean {
   return size.height === size.width;
 }
 
-function truncatedError(): ImageRejectedError {
-  return new ImageRejectedError(
-    'truncated',
-    'This photo is incomplete (the file was cut short). Take a new photo or choose it again.',
-  );
-}
-
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (!signal?.aborted) return;
   const error = canceledError(undefined, signal.reason);
   error.step = 'capture';
   throw error;
-}
-
-function formatMegabytes(bytes: number): string {
-  return `${Math.round(bytes / (1024 * 1024))} MB`;
 }

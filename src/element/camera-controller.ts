@@ -10,7 +10,6 @@ import { FashnError } from '../api/errors.js';
 export interface CameraControllerOptions {
   /** Called with a `camera-denied` / `camera-unavailable` error (the stream is already stopped). */
   onError: (error: FashnError) => void;
-  mediaDevices?: () => MediaDevices | undefined;
 }
 
 /** Maps a getUserMedia failure to SPEC's error codes. */
@@ -38,6 +37,8 @@ export class CameraController implements ReactiveController {
   #wanted = false;
   #generation = 0;
   #deviceIndex = 0;
+  /** The video inputs seen at the last start (in the order switching goes through). */
+  #inputs: MediaDeviceInfo[] = [];
   #video: HTMLVideoElement | undefined;
   readonly #onVisibility = () => {
     if (document.visibilityState === 'hidden') this.#release();
@@ -106,34 +107,31 @@ export class CameraController implements ReactiveController {
 
   async #open(): Promise<void> {
     const generation = ++this.#generation;
-    const devices = this.options.mediaDevices?.() ?? navigator.mediaDevices;
+    const stale = () => generation !== this.#generation || !this.#wanted;
+    const devices = navigator.mediaDevices;
     try {
-      if (!window.isSecureContext || !devices?.getUserMedia) {
-        throw Object.assign(new Error('getUserMedia is not available'), {
-          name: 'NotSupportedError',
-        });
-      }
-      const inputs = (await devices.enumerateDevices?.())?.filter((d) => d.kind === 'videoinput');
-      const deviceId = this.#deviceIndex > 0 ? inputs?.[this.#deviceIndex]?.deviceId : undefined;
+      if (!window.isSecureContext || !devices?.getUserMedia)
+        throw new DOMException('getUserMedia is not available', 'NotSupportedError');
+      const deviceId = this.#inputs[this.#deviceIndex]?.deviceId;
       const stream = await devices.getUserMedia({
         audio: false,
         video: {
-          ...(deviceId ? { deviceId: { exact: deviceId } } : { facingMode: 'user' }),
+          ...(this.#deviceIndex && deviceId
+            ? { deviceId: { exact: deviceId } }
+            : { facingMode: 'user' }),
           width: { ideal: 1280 },
           height: { ideal: 720 },
         },
       });
-      if (generation !== this.#generation || !this.#wanted) {
-        stopTracks(stream);
-        return;
-      }
       // Labels and the full list are only known once permission is granted.
-      const granted = (await devices.enumerateDevices?.())?.filter((d) => d.kind === 'videoinput');
-      this.cameras = granted?.length ?? inputs?.length ?? 1;
-      if (generation !== this.#generation || !this.#wanted) {
+      if (!stale())
+        this.#inputs =
+          (await devices.enumerateDevices?.())?.filter((d) => d.kind === 'videoinput') ?? [];
+      if (stale()) {
         stopTracks(stream);
         return;
       }
+      this.cameras = this.#inputs.length || 1;
       this.stream = stream;
       this.ready = false;
       if (this.#video) {

@@ -1,17 +1,20 @@
 /**
  * Attribute parsing and validation (SPEC "Attributes"). Never throws: each
  * refused value becomes an issue naming the attribute, and its default is used.
+ * Plain code rather than zod: the checks are a handful of enums and ranges,
+ * and they run on every product page before the shopper does anything.
  */
-import * as z from 'zod/mini';
 import {
   ASPECT_RATIOS,
   CATEGORIES,
   GARMENT_PHOTO_TYPES,
+  IMAGE_INPUT_RULE,
+  MAX_SEED,
   MODERATION_LEVELS,
   MODES,
   OUTPUT_FORMATS,
-  imageInput,
-} from '../api/schemas.js';
+  isImageInput,
+} from '../api/models.js';
 
 /** Raw property values as attributes or page scripts set them. */
 export type RawValue = string | number | boolean | null | undefined;
@@ -44,78 +47,104 @@ export interface ConfigIssue {
   message: string;
 }
 
-const bool = z.pipe(
-  z.union([z.boolean(), z.enum(['true', 'false', ''])]),
-  z.transform((v) => v === true || v === 'true' || v === ''),
-);
-const int = (min: number, max: number) =>
-  z.pipe(
-    z.union([z.number(), z.string().check(z.regex(/^\s*\d+\s*$/))]),
-    z.pipe(z.transform(Number), z.int().check(z.minimum(min), z.maximum(max))),
-  );
-const httpUrl = z.string().check(
-  z.refine((v) => {
-    try {
-      return /^https?:$/.test(new URL(v, 'https://relative.invalid/').protocol);
-    } catch {
-      return false;
-    }
-  }, 'must be an http(s) URL'),
-);
-const captureSchema = z.pipe(
-  z.string().check(z.regex(/^\s*(camera|upload)(\s+(camera|upload))?\s*$/)),
-  z.transform((v) => ({ camera: v.includes('camera'), upload: v.includes('upload') })),
-);
+/** Reads a (trimmed) value; `undefined` refuses it. */
+type Parse<T> = (value: string | number | boolean) => T | undefined;
 
-/** Schema and default per attribute; the key is the camelCase property. */
-const FIELDS: { [K in keyof TryOnConfig]: [attribute: string, z.ZodMiniType, TryOnConfig[K]] } = {
-  garmentImage: ['garment-image', imageInput, undefined],
-  proxyUrl: ['proxy-url', z.string().check(z.minLength(1)), '/api/fashn'],
-  category: ['category', z.enum(CATEGORIES), 'auto'],
-  mode: ['mode', z.enum(MODES), 'balanced'],
-  garmentPhotoType: ['garment-photo-type', z.enum(GARMENT_PHOTO_TYPES), 'auto'],
-  numSamples: ['num-samples', int(1, 4), 1],
-  seed: ['seed', int(0, 2 ** 32 - 1), 42],
-  outputFormat: ['output-format', z.enum(OUTPUT_FORMATS), 'jpeg'],
-  moderationLevel: ['moderation-level', z.enum(MODERATION_LEVELS), 'permissive'],
-  segmentationFree: ['segmentation-free', bool, true],
-  returnBase64: ['return-base64', bool, true],
-  avatarPrompt: ['avatar-prompt', z.string().check(z.maxLength(500)), undefined],
-  avatarAspectRatio: ['avatar-aspect-ratio', z.enum(ASPECT_RATIOS), '2:3'],
-  layout: ['layout', z.enum(['dialog', 'inline']), 'dialog'],
-  capture: ['capture', captureSchema, { camera: true, upload: true }],
-  remember: ['remember', bool, true],
-  cacheDays: ['cache-days', int(1, 3650), 30],
-  privacyUrl: ['privacy-url', httpUrl, undefined],
+/** A parser and what it expects, for the issue's message. */
+type Rule<T> = [parse: Parse<T>, expected: string];
+
+const oneOf = <T extends string>(values: readonly T[]): Rule<T> => [
+  (v) => ((values as readonly unknown[]).includes(v) ? (v as T) : undefined),
+  `expected one of ${values.join(', ')}`,
+];
+
+const bool: Rule<boolean> = [
+  (v) =>
+    v === true || v === 'true' || v === ''
+      ? true
+      : v === false || v === 'false'
+        ? false
+        : undefined,
+  'expected "true" or "false"',
+];
+
+const int = (min: number, max: number): Rule<number> => [
+  (v) => {
+    const n =
+      typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+    return Number.isInteger(n) && n >= min && n <= max ? n : undefined;
+  },
+  `expected a whole number from ${min} to ${max}`,
+];
+
+const text = (test: (v: string) => boolean, expected: string): Rule<string> => [
+  (v) => (typeof v === 'string' && test(v) ? v : undefined),
+  expected,
+];
+
+const isHttpUrl = (v: string) => {
+  try {
+    return /^https?:$/.test(new URL(v, 'https://relative.invalid/').protocol);
+  } catch {
+    return false;
+  }
 };
 
-/** The attribute name of every configurable property (for Lit's `attribute:` option). */
-export const ATTRIBUTES = Object.fromEntries(
-  Object.entries(FIELDS).map(([key, [attribute]]) => [key, attribute]),
-) as { [K in keyof TryOnConfig]: string };
+const capture: Rule<TryOnConfig['capture']> = [
+  (v) =>
+    typeof v === 'string' && /^(camera|upload)(\s+(camera|upload))?$/.test(v)
+      ? { camera: v.includes('camera'), upload: v.includes('upload') }
+      : undefined,
+  'expected "camera", "upload" or both',
+];
+
+/** Attribute, rule and default per property (the key is the camelCase property). */
+const FIELDS: { [K in keyof TryOnConfig]: [string, Rule<TryOnConfig[K] & {}>, TryOnConfig[K]] } = {
+  garmentImage: ['garment-image', text(isImageInput, IMAGE_INPUT_RULE), undefined],
+  proxyUrl: ['proxy-url', text(Boolean, 'expected a URL'), '/api/fashn'],
+  category: ['category', oneOf(CATEGORIES), 'auto'],
+  mode: ['mode', oneOf(MODES), 'balanced'],
+  garmentPhotoType: ['garment-photo-type', oneOf(GARMENT_PHOTO_TYPES), 'auto'],
+  numSamples: ['num-samples', int(1, 4), 1],
+  seed: ['seed', int(0, MAX_SEED), 42],
+  outputFormat: ['output-format', oneOf(OUTPUT_FORMATS), 'jpeg'],
+  moderationLevel: ['moderation-level', oneOf(MODERATION_LEVELS), 'permissive'],
+  segmentationFree: ['segmentation-free', bool, true],
+  returnBase64: ['return-base64', bool, true],
+  avatarPrompt: [
+    'avatar-prompt',
+    text((v) => v.length <= 500, 'at most 500 characters'),
+    undefined,
+  ],
+  avatarAspectRatio: ['avatar-aspect-ratio', oneOf(ASPECT_RATIOS), '2:3'],
+  layout: ['layout', oneOf(['dialog', 'inline'] as const), 'dialog'],
+  capture: ['capture', capture, { camera: true, upload: true }],
+  remember: ['remember', bool, true],
+  cacheDays: ['cache-days', int(1, 3650), 30],
+  privacyUrl: ['privacy-url', text(isHttpUrl, 'must be an http(s) URL'), undefined],
+};
+
+/** The configurable properties (camelCase), in attribute order. */
+export const CONFIG_KEYS = Object.keys(FIELDS) as (keyof TryOnConfig)[];
 
 /**
- * Validates raw property values. Missing (null/undefined) values take the
- * default silently; refused ones take the default and are listed in `issues`.
+ * Validates raw property values (the element itself holds them by key).
+ * Missing (null/undefined) values take the default silently; refused ones
+ * take the default and are listed in `issues`.
  */
 export function readConfig(raw: Partial<Record<keyof TryOnConfig, RawValue>>): {
   config: TryOnConfig;
   issues: ConfigIssue[];
 } {
-  const config = {} as Record<string, unknown>;
+  const config: Record<string, unknown> = {};
   const issues: ConfigIssue[] = [];
-  for (const [key, [attribute, schema, fallback]] of Object.entries(FIELDS)) {
+  for (const [key, [attribute, [parse, expected], fallback]] of Object.entries(FIELDS)) {
     const value = raw[key as keyof TryOnConfig];
-    config[key] = fallback;
-    if (value == null) continue;
-    const parsed = z.safeParse(schema, typeof value === 'string' ? value.trim() : value);
-    if (parsed.success) config[key] = parsed.data;
-    else
-      issues.push({
-        attribute,
-        value,
-        message: `${attribute}: ${parsed.error.issues[0]?.message ?? 'invalid value'}`,
-      });
+    const parsed =
+      value == null ? undefined : parse(typeof value === 'string' ? value.trim() : value);
+    config[key] = parsed ?? fallback;
+    if (value != null && parsed === undefined)
+      issues.push({ attribute, value, message: `${attribute}: ${expected}` });
   }
   return { config: config as unknown as TryOnConfig, issues };
 }

@@ -1,10 +1,9 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
 import { FashnClient, type PredictProgress } from '../api/client.js';
 import { FashnError, canceledError, isFashnError, type FashnErrorStep } from '../api/errors.js';
-import { stringsFor, type Strings } from '../i18n/index.js';
+import { hasStrings, loadStrings, stringsFor, type Strings } from '../i18n/index.js';
 import { CameraController } from './camera-controller.js';
-import { readConfig, type RawValue, type TryOnConfig } from './config.js';
+import { CONFIG_KEYS, readConfig, type ConfigIssue, type TryOnConfig } from './config.js';
 import { emit, type FashnProgressDetail, type FashnState, type TryOnResult } from './events.js';
 import { Flow } from './flow.js';
 import { PageMemory, pageMemory, type AvatarMemory, type KeptAvatar } from './memory.js';
@@ -25,27 +24,6 @@ interface Deferred {
   resolve(result: TryOnResult): void;
   reject(error: FashnError): void;
 }
-
-const CONFIG_PROPS = [
-  'garmentImage',
-  'proxyUrl',
-  'category',
-  'mode',
-  'garmentPhotoType',
-  'numSamples',
-  'seed',
-  'outputFormat',
-  'moderationLevel',
-  'segmentationFree',
-  'returnBase64',
-  'avatarPrompt',
-  'avatarAspectRatio',
-  'layout',
-  'capture',
-  'remember',
-  'cacheDays',
-  'privacyUrl',
-] as const satisfies readonly (keyof TryOnConfig)[];
 
 const noop = () => {};
 
@@ -94,54 +72,79 @@ const noop = () => {};
  */
 export class FashnTryOn extends LitElement {
   static override styles = styles;
+  // Declared here rather than with decorators: the bundle then needs no decorator helper.
+  static override properties = {
+    garmentImage: { attribute: 'garment-image' },
+    proxyUrl: { attribute: 'proxy-url' },
+    category: {},
+    mode: {},
+    garmentPhotoType: { attribute: 'garment-photo-type' },
+    numSamples: { attribute: 'num-samples' },
+    seed: {},
+    outputFormat: { attribute: 'output-format' },
+    moderationLevel: { attribute: 'moderation-level' },
+    segmentationFree: { attribute: 'segmentation-free' },
+    returnBase64: { attribute: 'return-base64' },
+    avatarPrompt: { attribute: 'avatar-prompt' },
+    avatarAspectRatio: { attribute: 'avatar-aspect-ratio' },
+    layout: {},
+    capture: {},
+    remember: {},
+    cacheDays: { attribute: 'cache-days' },
+    privacyUrl: { attribute: 'privacy-url' },
+    strings: { attribute: false },
+    requestInit: { attribute: false },
+    fetch: { attribute: false },
+    memory: { attribute: false },
+  };
 
   /** http(s) or `data:image/...` URL of the garment (required for a try-on). */
-  @property({ attribute: 'garment-image' }) garmentImage?: string;
+  declare garmentImage?: string;
   /** Base URL of the proxy, default `/api/fashn`. */
-  @property({ attribute: 'proxy-url' }) proxyUrl?: string;
+  declare proxyUrl?: string;
   /** `auto` `tops` `bottoms` `one-pieces`. */
-  @property() category?: string;
+  declare category?: string;
   /** `performance` `balanced` `quality`. */
-  @property() mode?: string;
+  declare mode?: string;
   /** `auto` `flat-lay` `model`. */
-  @property({ attribute: 'garment-photo-type' }) garmentPhotoType?: string;
+  declare garmentPhotoType?: string;
   /** 1 to 4. */
-  @property({ attribute: 'num-samples' }) numSamples?: number | string;
+  declare numSamples?: number | string;
   /** 0 to 2^32-1, default 42. */
-  @property() seed?: number | string;
+  declare seed?: number | string;
   /** `png` `jpeg`. */
-  @property({ attribute: 'output-format' }) outputFormat?: string;
+  declare outputFormat?: string;
   /** `conservative` `permissive` `none`. */
-  @property({ attribute: 'moderation-level' }) moderationLevel?: string;
+  declare moderationLevel?: string;
   /** `"true"` / `"false"`, default true. */
-  @property({ attribute: 'segmentation-free' }) segmentationFree?: boolean | string;
+  declare segmentationFree?: boolean | string;
   /** Ask FASHN for base64 outputs (nothing stored on its CDN), default true. */
-  @property({ attribute: 'return-base64' }) returnBase64?: boolean | string;
+  declare returnBase64?: boolean | string;
   /** Body-shape guidance for `face-to-model`. */
-  @property({ attribute: 'avatar-prompt' }) avatarPrompt?: string;
+  declare avatarPrompt?: string;
   /** `1:1` `4:5` `3:4` `2:3` `9:16`. */
-  @property({ attribute: 'avatar-aspect-ratio' }) avatarAspectRatio?: string;
+  declare avatarAspectRatio?: string;
   /** `dialog` (default) or `inline`. */
-  @property() layout?: string;
+  declare layout?: string;
   /** Capture paths offered: `camera upload` (default), `camera`, `upload`. */
-  @property() capture?: string;
+  declare capture?: string;
   /** Keep the avatar in this browser, default true. */
-  @property() remember?: boolean | string;
+  declare remember?: boolean | string;
   /** Days a kept avatar lives, default 30. */
-  @property({ attribute: 'cache-days' }) cacheDays?: number | string;
+  declare cacheDays?: number | string;
   /** Link shown on the consent step. */
-  @property({ attribute: 'privacy-url' }) privacyUrl?: string;
+  declare privacyUrl?: string;
   /** Partial overrides of any UI text (keys of the English table). */
-  @property({ attribute: false }) strings?: Partial<Strings>;
+  declare strings?: Partial<Strings>;
   /** Merged into every proxy request (headers, `credentials`). */
-  @property({ attribute: false }) requestInit?: RequestInit;
+  declare requestInit?: RequestInit;
   /** Replacement fetch for proxy calls. */
-  @property({ attribute: false }) fetch?: typeof fetch;
+  declare fetch?: typeof fetch;
   /**
    * Where the avatar and results are kept. Default: shared by the page's elements
    * when `remember` is true, this element's own otherwise.
    */
-  @property({ attribute: false }) memory?: AvatarMemory;
+  declare memory?: AvatarMemory;
 
   readonly #flow = new Flow((state, previousState) => this.#moved(state, previousState));
   readonly #camera = new CameraController(this, {
@@ -206,8 +209,15 @@ export class FashnTryOn extends LitElement {
     this.#stopTicker();
   }
 
+  /** Updates wait for the UI language's table, so nothing is shown (or reported) in the wrong language. */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const lang = this.#lang;
+    if (hasStrings(lang)) return super.scheduleUpdate();
+    return loadStrings(lang).then(() => super.scheduleUpdate());
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (CONFIG_PROPS.some((key) => changed.has(key))) this.#readConfig();
+    if (CONFIG_KEYS.some((key) => changed.has(key))) this.#reportIssues(this.#readConfig());
     if (changed.has('garmentImage') && changed.get('garmentImage') !== undefined) {
       // Another garment: the result on screen is no longer about this one.
       if (this.state === 'result' && !this.#dialogOpen) this.#flow.go('idle');
@@ -319,7 +329,7 @@ export class FashnTryOn extends LitElement {
     try {
       await this.#memory.deleteAvatar();
     } catch (cause) {
-      this.#report(this.#localize(new FashnError({ code: 'storage', step: 'storage', cause })));
+      this.#storageFailed(cause);
     }
   }
 
@@ -364,9 +374,12 @@ export class FashnTryOn extends LitElement {
     return this.renderRoot?.querySelector('dialog') ?? null;
   }
 
+  get #lang(): string {
+    return this.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang;
+  }
+
   get #t(): Strings {
-    const lang = this.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang;
-    return stringsFor(lang, this.strings);
+    return stringsFor(this.#lang, this.strings);
   }
 
   #view(t: Strings): ViewModel {
@@ -626,8 +639,7 @@ export class FashnTryOn extends LitElement {
         this.#avatarCached = true;
         emit(this, 'fashn-avatar', { image: kept.image, cached: true, createdAt: kept.createdAt });
       },
-      (cause) =>
-        this.#report(this.#localize(new FashnError({ code: 'storage', step: 'storage', cause }))),
+      (cause) => this.#storageFailed(cause),
     );
     return this.#kept;
   }
@@ -637,14 +649,19 @@ export class FashnTryOn extends LitElement {
     try {
       await save();
     } catch (cause) {
-      this.#report(this.#localize(new FashnError({ code: 'storage', step: 'storage', cause })));
+      this.#storageFailed(cause);
     }
   }
 
-  #readConfig(): void {
-    const raw = Object.fromEntries(CONFIG_PROPS.map((key) => [key, this[key] as RawValue]));
-    const { config, issues } = readConfig(raw);
+  /** Reads the attributes; returns the values refused. */
+  #readConfig(): ConfigIssue[] {
+    const { config, issues } = readConfig(this);
     this.#config = config;
+    return issues;
+  }
+
+  /** Reports each refused value once (from `willUpdate`, so in the UI language). */
+  #reportIssues(issues: ConfigIssue[]): void {
     for (const issue of issues) {
       const value = String(issue.value);
       if (this.#reported.get(issue.attribute) === value) continue;
@@ -714,6 +731,11 @@ export class FashnTryOn extends LitElement {
       this.querySelector<HTMLElement>('[slot="trigger"]') ??
       this.renderRoot.querySelector<HTMLElement>('[part~="trigger"]');
     trigger?.focus();
+  }
+
+  /** A failure of the memory: reported as a non-fatal `storage` error, the flow goes on. */
+  #storageFailed(cause: unknown): void {
+    this.#report(this.#localize(new FashnError({ code: 'storage', step: 'storage', cause })));
   }
 
   #canceled(step: FashnErrorStep = 'tryon'): FashnError {

@@ -11,14 +11,7 @@ export const styles = css`
     --_line: color-mix(in srgb, var(--_text) 14%, transparent);
     --_soft: color-mix(in srgb, var(--_text) 6%, transparent);
     display: inline-block;
-    font-family: var(
-      --fashn-try-on-font,
-      ui-sans-serif,
-      system-ui,
-      -apple-system,
-      'Segoe UI',
-      sans-serif
-    );
+    font-family: var(--fashn-try-on-font, system-ui, sans-serif);
     color: var(--_text);
     line-height: 1.45;
   }
@@ -31,9 +24,6 @@ export const styles = css`
       --_surface: var(--fashn-try-on-surface, #18181b);
       --_text: var(--fashn-try-on-text, #f4f4f5);
     }
-  }
-  [hidden] {
-    display: none !important;
   }
   dialog {
     box-sizing: border-box;
@@ -189,7 +179,8 @@ export const styles = css`
     justify-self: center;
   }
   video,
-  .stage img {
+  .stage img,
+  .thumbs img {
     display: block;
     width: 100%;
     height: 100%;
@@ -269,7 +260,6 @@ export const styles = css`
     padding: 12px 14px;
     border-radius: var(--_radius);
     background: color-mix(in srgb, #dc2626 12%, var(--_surface));
-    color: inherit;
   }
   .toggle {
     display: inline-flex;
@@ -298,11 +288,6 @@ export const styles = css`
     height: 72px;
     padding: 0;
     overflow: hidden;
-  }
-  .thumbs img {
-    width: 100%;
-    height: 100%;
-    object-fit: cover;
   }
   .thumbs .btn[aria-pressed='true'] {
     border: 2px solid var(--_accent);

@@ -4,7 +4,6 @@ import type { Strings } from './en.js';
 export const de: Strings = {
   tryOn: 'Anprobieren',
   close: 'Schließen',
-  dialogTitle: 'Virtuelle Anprobe',
   consentTitle: 'Bevor es losgeht',
   consentBody:
     'Dein Selfie wird an FASHN gesendet und dort in einen Avatar von dir verwandelt. Der Avatar bleibt nur auf diesem Gerät und lässt sich jederzeit löschen.',

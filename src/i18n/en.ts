@@ -2,7 +2,6 @@
 export const en = {
   tryOn: 'Try it on',
   close: 'Close',
-  dialogTitle: 'Virtual try-on',
   consentTitle: 'Before you start',
   consentBody:
     'Your selfie is sent to FASHN, which turns it into an avatar of you. The avatar is kept only on this device, and you can delete it at any time.',

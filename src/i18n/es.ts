@@ -4,7 +4,6 @@ import type { Strings } from './en.js';
 export const es: Strings = {
   tryOn: 'Pruébatelo',
   close: 'Cerrar',
-  dialogTitle: 'Probador virtual',
   consentTitle: 'Antes de empezar',
   consentBody:
     'Tu selfie se envía a FASHN, que lo convierte en un avatar tuyo. El avatar se guarda solo en este dispositivo y puedes borrarlo cuando quieras.',

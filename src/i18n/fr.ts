@@ -4,7 +4,6 @@ import type { Strings } from './en.js';
 export const fr: Strings = {
   tryOn: 'Essayer',
   close: 'Fermer',
-  dialogTitle: 'Essayage virtuel',
   consentTitle: 'Avant de commencer',
   consentBody:
     'Votre selfie est envoyé à FASHN, qui le transforme en avatar de vous. L’avatar est conservé uniquement sur cet appareil et vous pouvez le supprimer à tout moment.',

@@ -1,21 +1,52 @@
 /**
  * Built-in UI languages and the lookup the element uses: language from a BCP 47
  * tag (`de-AT` → `de`), English for anything unknown, page overrides on top.
+ * English is built in; every other table is a separate module, loaded the first
+ * time a page asks for it, so a page pays only for the language it speaks.
  */
-import { de } from './de.js';
 import { en, type Strings } from './en.js';
-import { es } from './es.js';
-import { fr } from './fr.js';
 
 export type { Strings } from './en.js';
 export type StringKey = keyof Strings;
 
-/** Built-in tables by primary language subtag. More can be added by pages via `strings`. */
-export const LANGUAGES: Readonly<Record<string, Strings>> = { en, de, fr, es };
+const PACKS: Record<string, () => Promise<Strings>> = {
+  de: () => import('./de.js').then((m) => m.de),
+  fr: () => import('./fr.js').then((m) => m.fr),
+  es: () => import('./es.js').then((m) => m.es),
+};
 
-/** The table for a `lang` value, with `overrides` (the element's `strings`) applied. */
+/** The built-in languages, by primary language subtag. More can be added by pages via `strings`. */
+export const LANGUAGES: readonly string[] = ['en', ...Object.keys(PACKS)];
+
+const loaded: Record<string, Strings> = { en };
+const loading: Record<string, Promise<Strings>> = {};
+
+/** The built-in language of a `lang` value: its primary subtag when built in, else `en`. */
+export function languageOf(lang: string | null | undefined): string {
+  const code = (lang ?? '').toLowerCase().split('-')[0]!;
+  return LANGUAGES.includes(code) ? code : 'en';
+}
+
+/** Whether the table of `lang` is at hand (`stringsFor` gives English until it is). */
+export function hasStrings(lang: string | null | undefined): boolean {
+  return languageOf(lang) in loaded;
+}
+
+/**
+ * The table of `lang`, loading it on first use. Never rejects: a table that
+ * cannot be loaded is English from then on.
+ */
+export function loadStrings(lang: string | null | undefined): Promise<Strings> {
+  const code = languageOf(lang);
+  if (loaded[code]) return Promise.resolve(loaded[code]);
+  return (loading[code] ??= PACKS[code]!()
+    .catch(() => en)
+    .then((table) => (loaded[code] = table)));
+}
+
+/** The table for a `lang` value once loaded (English before), with `overrides` (the element's `strings`) applied. */
 export function stringsFor(lang: string | null | undefined, overrides?: Partial<Strings>): Strings {
-  const base = LANGUAGES[(lang ?? '').toLowerCase().split('-')[0] ?? ''] ?? en;
+  const base = loaded[languageOf(lang)] ?? en;
   return overrides ? { ...base, ...overrides } : base;
 }
 

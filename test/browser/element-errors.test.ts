@@ -213,6 +213,25 @@ describe('<fashn-try-on> errors and their ways out', () => {
     expect(samples).to.deep.equal([1]);
   });
 
+  it('reports an invalid attribute in the page language, once its table has loaded', async () => {
+    const host = document.createElement('div');
+    host.className = 'fashn-test-host';
+    host.lang = 'es-MX';
+    const el = document.createElement('fashn-try-on');
+    const seen: FashnErrorDetail[] = [];
+    el.addEventListener('fashn-error', (e) => seen.push(e.detail));
+    el.setAttribute('remember', 'false');
+    el.setAttribute('mode', 'warp');
+    host.append(el);
+    document.body.append(host);
+    await el.updateComplete;
+    expect(control(el, 'Pruébatelo')).to.not.equal(undefined);
+    expect(seen).to.have.length(1);
+    expect(seen[0]!.attribute).to.equal('mode');
+    expect(seen[0]!.message).to.match(/^Este probador no está bien configurado/);
+    expect(seen[0]!.message).to.match(/\(mode: expected one of performance, balanced, quality\)$/);
+  });
+
   it('a missing garment-image is reported when a try-on is attempted', async () => {
     const el = await mount({ layout: 'inline' });
     const events = record(el);

@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { Flow, STATES, canMove } from '../../src/element/flow.js';
 import { readConfig } from '../../src/element/config.js';
 import { PageMemory, resultKey } from '../../src/element/memory.js';
-import { LANGUAGES, format, stringsFor } from '../../src/i18n/index.js';
+import { LANGUAGES, format, loadStrings, stringsFor } from '../../src/i18n/index.js';
 import { en } from '../../src/i18n/en.js';
 import './element-helpers.js';
 
@@ -98,6 +98,54 @@ describe('config', () => {
   });
 });
 
+describe('config edge cases', () => {
+  it('accepts property values as well as attribute strings, trimmed', () => {
+    const { config, issues } = readConfig({
+      numSamples: 4,
+      seed: ' 0 ',
+      remember: '',
+      returnBase64: false,
+      capture: ' upload  camera ',
+      garmentImage: 'data:image/png;base64,iVBORw0KGgo=',
+      avatarPrompt: 'x'.repeat(500),
+      cacheDays: '3650',
+    });
+    expect(issues).to.deep.equal([]);
+    expect(config).to.include({ numSamples: 4, seed: 0, remember: true, returnBase64: false });
+    expect(config).to.include({ cacheDays: 3650, avatarPrompt: 'x'.repeat(500) });
+    expect(config.capture).to.deep.equal({ camera: true, upload: true });
+  });
+
+  it('refuses what is not quite right, saying what it expected', () => {
+    const { config, issues } = readConfig({
+      numSamples: 2.5,
+      seed: 4294967296,
+      cacheDays: '1e3',
+      remember: 'yes',
+      proxyUrl: '  ',
+      avatarPrompt: 'x'.repeat(501),
+      category: 7 as unknown as string,
+      outputFormat: 'JPEG',
+    });
+    const messages = Object.fromEntries(issues.map((i) => [i.attribute, i.message]));
+    expect(Object.keys(messages).sort()).to.deep.equal([
+      'avatar-prompt',
+      'cache-days',
+      'category',
+      'num-samples',
+      'output-format',
+      'proxy-url',
+      'remember',
+      'seed',
+    ]);
+    expect(messages['num-samples']).to.equal('num-samples: expected a whole number from 1 to 4');
+    expect(messages['output-format']).to.equal('output-format: expected one of png, jpeg');
+    expect(messages['remember']).to.equal('remember: expected "true" or "false"');
+    expect(config).to.include({ numSamples: 1, seed: 42, cacheDays: 30, proxyUrl: '/api/fashn' });
+    expect(config).to.include({ remember: true, category: 'auto', outputFormat: 'jpeg' });
+  });
+});
+
 describe('memory and i18n', () => {
   it('keeps results per avatar, garment and parameters', async () => {
     const memory = new PageMemory();
@@ -113,8 +161,11 @@ describe('memory and i18n', () => {
     expect(await memory.getResult(key)).to.equal(undefined);
   });
 
-  it('translates every key in every built-in language', () => {
-    for (const [lang, table] of Object.entries(LANGUAGES)) {
+  it('translates every key in every built-in language', async () => {
+    expect(LANGUAGES).to.have.members(['en', 'de', 'fr', 'es']);
+    for (const lang of LANGUAGES) {
+      const table = await loadStrings(lang);
+      expect(table, lang).to.equal(stringsFor(lang));
       expect(Object.keys(table).sort(), lang).to.deep.equal(Object.keys(en).sort());
       for (const [key, text] of Object.entries(table))
         expect(text, `${lang}.${key}`).to.be.a('string').and.not.empty;

@@ -20,7 +20,7 @@ import {
   parseRetryAfterMs,
   retryDelayMs,
 } from '../../src/api/retry.js';
-import type { ModelInputs, ModelName } from '../../src/api/schemas.js';
+import { inputSchemas, type ModelInputs, type ModelName } from '../../src/api/schemas.js';
 import { createFashnEmulator, type EmulatorOptions } from '../../src/emulator/index.js';
 import { solidJpegDataUrl } from '../../src/emulator/test-images.js';
 
@@ -927,8 +927,8 @@ describe('FashnClient against the emulator', () => {
     assert.equal(answeredBeforeRejection, undefined, 'the emulator had not answered yet');
   });
 
-  it('refuses invalid inputs before any request', async () => {
-    const { time, client, emulator } = setup();
+  it('refuses invalid inputs before any request when given schemas', async () => {
+    const { time, client, emulator } = setup({ client: { validate: inputSchemas } });
     await assert.rejects(
       time.run(client.predict('tryon-v1.6', { ...TRYON_INPUTS, num_samples: 9 })),
       (error: FashnError) => {
@@ -942,6 +942,16 @@ describe('FashnClient against the emulator', () => {
       fashnError({ code: 'bad-request', retriable: false }),
     );
     assert.equal(emulator.requests.length, 0);
+  });
+
+  it('without schemas, leaves the inputs to the server: its 400 is bad-request', async () => {
+    const { time, client, count } = setup();
+    await assert.rejects(
+      time.run(client.predict('tryon-v1.6', { ...TRYON_INPUTS, num_samples: 9 })),
+      fashnError({ code: 'bad-request', httpStatus: 400, retriable: false }),
+    );
+    assert.equal(count('run'), 1, 'sent once, not retried');
+    assert.equal(count('status'), 0);
   });
 
   it('sends headers and requestInit, and keeps the key out of errors', async () => {

@@ -233,6 +233,11 @@ describe('answers', () => {
       false,
     );
     assert.equal(statusResponse.safeParse('<html>502</html>').success, false);
+    for (const error of [42, { message: 'no name' }, { name: 'PoseError', message: 7 }]) {
+      const parsed = statusResponse.safeParse({ id: 'p1', status: 'failed', error });
+      assert.equal(parsed.success, false, JSON.stringify(error));
+      assert.match(describeIssue(parsed.error!), /^error: /);
+    }
   });
 
   it('reads API-level refusals', () => {
