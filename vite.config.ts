@@ -44,6 +44,8 @@ export default defineConfig({
   root: 'demo',
   publicDir: 'public',
   plugins: [fashnApi()],
+  // Only the demo pages: the examples under demo/examples import the built package.
+  optimizeDeps: { entries: ['*.html'] },
   server: { host: 'localhost', port: 5173 },
   preview: { port: 4173 },
 });

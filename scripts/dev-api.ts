@@ -5,7 +5,11 @@
  * mounted at /emulator, so its URL outputs and its test controls are reachable.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createFashnEmulator, type EmulatorOptions, type FashnEmulator } from '../src/emulator/index.js';
+import {
+  createFashnEmulator,
+  type EmulatorOptions,
+  type FashnEmulator,
+} from '../src/emulator/index.js';
 import { createFashnProxy, type FashnProxyOptions } from '../src/proxy/index.js';
 import { toNodeHandler } from '../src/proxy/node.js';
 
