@@ -1,0 +1,28 @@
+/**
+ * Type tests for what `fashn-try-on` declares globally: `HTMLElementTagNameMap`
+ * and `HTMLElementEventMap`. Each `@ts-expect-error` line must fail to compile.
+ */
+import type { FashnTryOn } from '../../src/index.js';
+
+const element = document.createElement('fashn-try-on');
+const same: FashnTryOn = element;
+const found = document.querySelector('fashn-try-on');
+found?.start();
+
+element.addEventListener('fashn-state-change', (event) => event.detail.previousState);
+element.addEventListener('fashn-result', (event) => event.detail.durationMs.toFixed());
+element.addEventListener('fashn-error', (event) => event.detail.retriable);
+const result: Promise<{ images: string[] }> = element.tryOn();
+const state: 'idle' | 'consent' | 'capture' | 'review' | 'avatar' | 'tryon' | 'result' | 'error' =
+  element.state;
+
+// @ts-expect-error -- the detail of a state change has no images
+element.addEventListener('fashn-state-change', (event) => event.detail.images);
+// @ts-expect-error -- states are named, not numbered
+element.addEventListener('fashn-state-change', (event) => event.detail.state.toFixed());
+// @ts-expect-error -- `state` is read-only
+element.state = 'result';
+// @ts-expect-error -- not a state
+const wrong: typeof state = 'done';
+
+export { same, result, state, wrong };
