@@ -6,8 +6,11 @@ import { CameraController } from './camera-controller.js';
 import { CONFIG_KEYS, readConfig, type ConfigIssue, type TryOnConfig } from './config.js';
 import { emit, type FashnProgressDetail, type FashnState, type TryOnResult } from './events.js';
 import { Flow } from './flow.js';
-import { PageMemory, pageMemory, type AvatarMemory, type KeptAvatar } from './memory.js';
-import { makeAvatar, makeTryon, type RunStep, type StepContext } from './run-steps.js';
+import { sharedTryOnStore } from '../cache/fallback.js';
+import { findPending, type PendingPrediction } from '../cache/resume.js';
+import type { TryOnStore } from '../cache/store.js';
+import { PageMemory } from './memory.js';
+import { makeAvatar, makeTryon, type Avatar, type RunStep, type StepContext } from './run-steps.js';
 import { localizeError } from './messages.js';
 import { styles } from './styles.js';
 import { renderStep, type ViewActions, type ViewModel } from './views.js';
@@ -141,23 +144,23 @@ export class FashnTryOn extends LitElement {
   /** Replacement fetch for proxy calls. */
   declare fetch?: typeof fetch;
   /**
-   * Where the avatar and results are kept. Default: shared by the page's elements
-   * when `remember` is true, this element's own otherwise.
+   * Where the avatar, results and predictions in flight are kept. Default: the
+   * page's IndexedDB store, shared by its elements, when `remember` is true;
+   * this element's own `PageMemory` otherwise.
    */
-  declare memory?: AvatarMemory;
+  declare memory?: TryOnStore;
 
   readonly #flow = new Flow((state, previousState) => this.#moved(state, previousState));
   readonly #camera = new CameraController(this, {
     onError: (e) => this.#report(this.#localize(e)),
   });
-  readonly #ownMemory = new PageMemory();
+  #ownMemory: PageMemory | undefined;
   #config = readConfig({}).config;
   readonly #reported = new Map<string, string>();
   #run: Run | undefined;
   #waiting: Deferred | undefined;
-  #avatar: KeptAvatar | undefined;
+  #avatar: Avatar | undefined;
   #avatarCached = false;
-  #kept: Promise<void> | undefined;
   #consented = false;
   #photo: Blob | undefined;
   #photoUrl: string | undefined;
@@ -173,6 +176,8 @@ export class FashnTryOn extends LitElement {
   #dragOver = false;
   #dialogOpen = false;
   #focusStep = false;
+  /** A resumed run (nobody asked for it on this page) does not move focus. */
+  #quiet = false;
   #ownCloses = 0;
   readonly #langObserver = new MutationObserver(() => this.requestUpdate());
 
@@ -199,8 +204,7 @@ export class FashnTryOn extends LitElement {
       subtree: true,
     });
     this.#readConfig();
-    this.#kept = undefined;
-    void this.#loadKept();
+    void this.#resume();
   }
 
   override disconnectedCallback(): void {
@@ -222,10 +226,8 @@ export class FashnTryOn extends LitElement {
       // Another garment: the result on screen is no longer about this one.
       if (this.state === 'result' && !this.#dialogOpen) this.#flow.go('idle');
     }
-    if (changed.has('remember') || changed.has('memory')) {
-      this.#kept = undefined;
+    if (this.hasUpdated && (changed.has('remember') || changed.has('memory')))
       void this.#loadKept();
-    }
   }
 
   // ---- public methods (SPEC "Methods") ----
@@ -326,11 +328,7 @@ export class FashnTryOn extends LitElement {
     this.#setPhoto(undefined);
     if (this.#config.layout === 'dialog') this.close();
     this.#flow.go('idle');
-    try {
-      await this.#memory.deleteAvatar();
-    } catch (cause) {
-      this.#storageFailed(cause);
-    }
+    await (await this.#memory()).forgetAll().catch(this.#storageFailed);
   }
 
   // ---- rendering ----
@@ -472,7 +470,8 @@ export class FashnTryOn extends LitElement {
     };
     this.#announcement = titles[state] ?? '';
     const modal = this.#config.layout === 'dialog' && this.#dialogOpen;
-    this.#focusStep = state !== 'idle' && (modal || this.#focusWasInside());
+    this.#focusStep = state !== 'idle' && (modal || (!this.#quiet && this.#focusWasInside()));
+    if (state !== 'avatar' && state !== 'tryon') this.#quiet = false;
     this.requestUpdate();
     emit(this, 'fashn-state-change', { state, previousState });
   }
@@ -483,11 +482,17 @@ export class FashnTryOn extends LitElement {
     return active === this || active === document.body || active === null;
   }
 
+  /**
+   * Consent or capture at once when no avatar is known; straight to try-on when
+   * the current avatar (read again: another element or tab may have made one) is there.
+   */
   async #begin(): Promise<void> {
+    const ask = () => this.#flow.go(this.#consented ? 'capture' : 'consent');
+    if (!this.#avatar) ask();
     await this.#loadKept();
-    if (this.state !== 'idle' && this.state !== 'result' && this.state !== 'error') return;
+    if (!['idle', 'consent', 'capture'].includes(this.state)) return;
     if (this.#avatar) this.#runFrom('tryon').catch(noop);
-    else this.#flow.go(this.#consented ? 'capture' : 'consent');
+    else ask();
   }
 
   async #takePhoto(): Promise<void> {
@@ -512,27 +517,35 @@ export class FashnTryOn extends LitElement {
    * Runs from `step` to the result. A newer run (or `cancel()`) makes this one
    * stale: it then changes nothing and rejects with `canceled`.
    */
-  #runFrom(from: RunStep, seed?: number): Promise<TryOnResult> {
+  #runFrom(from: RunStep, seed?: number, resume?: PendingPrediction): Promise<TryOnResult> {
     this.#run?.controller.abort(this.#canceled(from));
     const run: Run = { controller: new AbortController() };
     this.#run = run;
-    const promise = this.#execute(run, from, seed);
+    this.#quiet = !!resume;
+    const promise = this.#execute(run, from, seed, resume) as Promise<TryOnResult>;
     const waiting = this.#waiting;
     this.#waiting = undefined;
     if (waiting) promise.then(waiting.resolve, waiting.reject);
     return promise;
   }
 
-  async #execute(run: Run, from: RunStep, seed: number | undefined): Promise<TryOnResult> {
+  /** Runs the steps; a resumed avatar run ends there unless the shopper is watching (no try-on unasked). */
+  async #execute(
+    run: Run,
+    from: RunStep,
+    seed: number | undefined,
+    resume: PendingPrediction | undefined,
+  ): Promise<TryOnResult | void> {
     const { signal } = run.controller;
     const config = this.#config;
-    const context = this.#stepContext(run, config);
     let step: FashnErrorStep = from;
     const hadResults = this.state === 'result';
+    // The state moves at once; the memory is awaited after.
+    const memory = this.#memory();
+    const context = async () => this.#stepContext(run, config, await memory);
     try {
-      await this.#loadKept();
       const garment = config.garmentImage;
-      if (!garment) {
+      if (!garment && !resume) {
         step = 'config';
         throw new FashnError({
           code: 'invalid-config',
@@ -543,21 +556,32 @@ export class FashnTryOn extends LitElement {
       let avatar = this.#avatar;
       if (from === 'avatar' || !avatar) {
         step = 'avatar';
-        if (!this.#photo) throw new FashnError({ code: 'invalid-image', message: 'No photo' });
+        if (!this.#photo && !resume)
+          throw new FashnError({ code: 'invalid-image', message: 'No photo' });
         this.#flow.go('avatar');
-        avatar = await makeAvatar(context, this.#photo);
+        const [made, cached] = await makeAvatar(await context(), this.#photo, resume);
         if (this.#run !== run) throw run.reason ?? this.#canceled(step);
-        this.#avatar = avatar;
-        this.#avatarCached = false;
-        emit(this, 'fashn-avatar', {
-          image: avatar.image,
-          cached: false,
-          createdAt: avatar.createdAt,
-        });
+        this.#avatar = avatar = made;
+        this.#avatarCached = cached;
+        emit(this, 'fashn-avatar', { image: made.image, cached, createdAt: made.createdAt });
+        // Resumed on connect: on to try-on only if the shopper opened the dialog meanwhile.
+        if (resume && !(this.#dialogOpen && garment)) {
+          this.#run = undefined;
+          this.#flow.go('idle');
+          return;
+        }
+        resume = undefined;
       }
       step = 'tryon';
       this.#flow.go('tryon');
-      const result = await makeTryon(context, avatar, garment, this.#avatarCached, seed);
+      const result = await makeTryon(
+        await context(),
+        avatar,
+        garment!,
+        this.#avatarCached,
+        seed,
+        resume,
+      );
       if (signal.aborted) throw signal.reason;
       this.#run = undefined;
       this.#results = result.images;
@@ -581,11 +605,13 @@ export class FashnTryOn extends LitElement {
       this.#flow.go('error');
       this.#report(error);
       throw error;
+    } finally {
+      this.#checkStore(await memory);
     }
   }
 
   /** What the two FASHN steps of `run` need: its signal, the proxy client, events and memory. */
-  #stepContext(run: Run, config: TryOnConfig): StepContext {
+  #stepContext(run: Run, config: TryOnConfig, memory: TryOnStore): StepContext {
     return {
       signal: run.controller.signal,
       config,
@@ -594,7 +620,7 @@ export class FashnTryOn extends LitElement {
         fetch: this.fetch,
         requestInit: this.requestInit,
       }),
-      memory: this.#memory,
+      memory,
       beforeRun: (model, inputs, step) => {
         if (emit(this, 'fashn-before-run', { model, inputs } as never, { cancelable: true }))
           return;
@@ -602,7 +628,7 @@ export class FashnTryOn extends LitElement {
         throw this.#canceled(step);
       },
       progress: (step, progress) => this.#run === run && this.#onProgress(step, progress),
-      store: (save) => this.#store(save),
+      storageFailed: this.#storageFailed,
     };
   }
 
@@ -626,31 +652,57 @@ export class FashnTryOn extends LitElement {
 
   // ---- helpers ----
 
-  get #memory(): AvatarMemory {
-    return this.memory ?? (this.#config.remember ? pageMemory : this.#ownMemory);
-  }
-
-  /** Loads a kept avatar once per memory (emits `fashn-avatar` with `cached: true`). */
-  #loadKept(): Promise<void> {
-    this.#kept ??= this.#memory.getAvatar().then(
-      (kept) => {
-        if (!kept || kept.image === this.#avatar?.image) return;
-        this.#avatar = kept;
-        this.#avatarCached = true;
-        emit(this, 'fashn-avatar', { image: kept.image, cached: true, createdAt: kept.createdAt });
-      },
-      (cause) => this.#storageFailed(cause),
+  /** The `memory` property, the page's shared IndexedDB store (`remember`), or this element's own. */
+  async #memory(): Promise<TryOnStore> {
+    return (
+      this.memory ??
+      (this.#config.remember ? sharedTryOnStore() : (this.#ownMemory ??= new PageMemory()))
     );
-    return this.#kept;
   }
 
-  /** Saves to memory; a failure is reported once as a non-fatal `storage` error. */
-  async #store(save: () => Promise<void>): Promise<void> {
-    try {
-      await save();
-    } catch (cause) {
-      this.#storageFailed(cause);
+  /**
+   * Reads the current avatar again (another element or tab may have made or
+   * forgotten one); a newly found one emits `fashn-avatar` with `cached: true`.
+   */
+  async #loadKept(): Promise<TryOnStore> {
+    const store = await this.#memory();
+    const kept = await store.getAvatar();
+    this.#checkStore(store);
+    if (kept ? kept.key !== this.#avatar?.key : this.#avatar?.blob) {
+      this.#avatar = kept;
+      this.#avatarCached = true;
+      if (kept)
+        emit(this, 'fashn-avatar', { image: kept.image, cached: true, createdAt: kept.createdAt });
     }
+    return store;
+  }
+
+  /**
+   * On connect: a prediction still in flight (after a reload, or from another
+   * page) is polled again rather than paid twice: this garment's try-on on the
+   * current avatar, else an avatar. The dialog is not opened for it.
+   */
+  async #resume(): Promise<void> {
+    const store = await this.#loadKept();
+    const garment = this.#config.garmentImage;
+    const avatarKey = this.#avatar?.key;
+    const pending =
+      (garment &&
+        avatarKey &&
+        (await findPending(store, { model: 'tryon-v1.6', garment, avatarKey }))) ||
+      (await findPending(store, { model: 'face-to-model' }));
+    if (pending && this.state === 'idle')
+      this.#runFrom(
+        pending.model === 'face-to-model' ? 'avatar' : 'tryon',
+        undefined,
+        pending,
+      ).catch(noop);
+  }
+
+  /** Reports the failure that moved the memory to page memory, once per store. */
+  #checkStore(store: TryOnStore): void {
+    const failure = store.takeStorageError();
+    if (failure) this.#storageFailed(failure);
   }
 
   /** Reads the attributes; returns the values refused. */
@@ -734,9 +786,8 @@ export class FashnTryOn extends LitElement {
   }
 
   /** A failure of the memory: reported as a non-fatal `storage` error, the flow goes on. */
-  #storageFailed(cause: unknown): void {
+  readonly #storageFailed = (cause: unknown): void =>
     this.#report(this.#localize(new FashnError({ code: 'storage', step: 'storage', cause })));
-  }
 
   #canceled(step: FashnErrorStep = 'tryon'): FashnError {
     return this.#localize(canceledError(), step);

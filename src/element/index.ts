@@ -3,6 +3,7 @@ export { FashnTryOn } from './fashn-try-on.js';
 export type * from './events.js';
 export type { AvatarMemory, KeptAvatar, KeptResult } from './memory.js';
 export { PageMemory } from './memory.js';
+export type { TryOnStore } from '../cache/store.js';
 export type { TryOnConfig, ConfigIssue } from './config.js';
 export type { Strings, StringKey } from '../i18n/index.js';
 export type { FashnErrorCode, FashnErrorDetail, FashnErrorStep } from '../api/errors.js';

@@ -1,11 +1,13 @@
 /**
- * Where the element keeps the shopper's avatar and earlier results. The
- * element only talks to `AvatarMemory`, so a persistent (IndexedDB) store can
- * replace the in-memory one without touching the flow.
+ * Where the element keeps the shopper's avatar and earlier results: the
+ * `AvatarMemory` contract (implemented by `TryOnStore`, src/cache/store.ts) and
+ * `PageMemory`, a store that lives only as long as the page.
  */
+import { memoryKeyValue } from '../cache/kv.js';
+import { TryOnStore, type TryOnStoreOptions } from '../cache/store.js';
 
 export interface KeptAvatar {
-  /** `data:`, `https:` or `blob:` URL usable as `<img src>` and as `model_image`. */
+  /** `data:`, `https:` or `blob:` URL usable as `<img src>`. */
   image: string;
   createdAt: number;
 }
@@ -27,51 +29,12 @@ export interface AvatarMemory {
   setResult(key: string, result: KeptResult): Promise<void>;
 }
 
-/** Keeps everything in this page's memory until it unloads. */
-export class PageMemory implements AvatarMemory {
-  #avatar: KeptAvatar | undefined;
-  readonly #results = new Map<string, KeptResult>();
-
-  async getAvatar(): Promise<KeptAvatar | undefined> {
-    return this.#avatar;
-  }
-
-  async setAvatar(avatar: KeptAvatar): Promise<void> {
-    if (this.#avatar?.image !== avatar.image) this.#results.clear();
-    this.#avatar = avatar;
-  }
-
-  async deleteAvatar(): Promise<void> {
-    this.#avatar = undefined;
-    this.#results.clear();
-  }
-
-  async getResult(key: string): Promise<KeptResult | undefined> {
-    return this.#results.get(key);
-  }
-
-  async setResult(key: string, result: KeptResult): Promise<void> {
-    this.#results.set(key, result);
-  }
-}
-
-/** The memory shared by every element of the page that may remember (`remember="true"`). */
-export const pageMemory: AvatarMemory = new PageMemory();
-
 /**
- * A short stable key for a result: FNV-1a over the avatar, the garment and the
- * parameters, so the key stays small even when images are data URLs.
+ * The element's memory kept in this page only, until it unloads (what an
+ * element with `remember="false"` uses; nothing reaches IndexedDB).
  */
-export function resultKey(
-  avatarImage: string,
-  garmentImage: string,
-  params: Record<string, unknown>,
-): string {
-  let hash = 0x811c9dc5;
-  const text = `${avatarImage}\n${garmentImage}\n${JSON.stringify(params, Object.keys(params).sort())}`;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
+export class PageMemory extends TryOnStore {
+  constructor(options: Omit<TryOnStoreOptions, 'kv' | 'useStore'> = {}) {
+    super({ ...options, kv: memoryKeyValue() });
   }
-  return `${(hash >>> 0).toString(36)}-${text.length.toString(36)}`;
 }

@@ -1,7 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { Flow, STATES, canMove } from '../../src/element/flow.js';
 import { readConfig } from '../../src/element/config.js';
-import { PageMemory, resultKey } from '../../src/element/memory.js';
 import { LANGUAGES, format, loadStrings, stringsFor } from '../../src/i18n/index.js';
 import { en } from '../../src/i18n/en.js';
 import './element-helpers.js';
@@ -146,21 +145,7 @@ describe('config edge cases', () => {
   });
 });
 
-describe('memory and i18n', () => {
-  it('keeps results per avatar, garment and parameters', async () => {
-    const memory = new PageMemory();
-    await memory.setAvatar({ image: 'data:image/jpeg;base64,AAAA', createdAt: 1 });
-    const key = resultKey('data:image/jpeg;base64,AAAA', 'https://g/1.jpg', { seed: 1 });
-    expect(key).to.not.equal(
-      resultKey('data:image/jpeg;base64,AAAA', 'https://g/1.jpg', { seed: 2 }),
-    );
-    await memory.setResult(key, { images: ['x'], predictionId: 'p', durationMs: 1, createdAt: 1 });
-    expect((await memory.getResult(key))?.images).to.deep.equal(['x']);
-    await memory.deleteAvatar();
-    expect(await memory.getAvatar()).to.equal(undefined);
-    expect(await memory.getResult(key)).to.equal(undefined);
-  });
-
+describe('i18n', () => {
   it('translates every key in every built-in language', async () => {
     expect(LANGUAGES).to.have.members(['en', 'de', 'fr', 'es']);
     for (const lang of LANGUAGES) {
