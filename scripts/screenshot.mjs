@@ -215,6 +215,8 @@ async function elementStates(browser, viewport, origin, layout) {
     (await step(page, `${prefix}-consent`, async () => {
       await press(page, 'Try it on');
       await waitForState(page, 'consent');
+      // The dialog fades in over 0.22 s; a shot before that shows it half transparent.
+      await page.waitForTimeout(400);
       await capture(`${prefix}-consent`);
     })) &&
     (await step(page, `${prefix}-capture`, async () => {
