@@ -8,6 +8,10 @@
  * polling (FASHN's quickstart) and fixed 1 s polling (FASHN's SDK), each
  * through its own counting fetch, so all three see the very same timeline.
  * Everything runs on a discrete-event virtual clock (bench/virtual-clock.ts).
+ *
+ * Long-poll is measured on its own predictions: our client with `longPoll:
+ * true` talks to the real reference proxy (`createFashnProxy`, on the same
+ * virtual clock), which holds `status/{id}?wait=` and polls the emulator.
  */
 import { FashnClient } from '../src/api/client.js';
 import type { ModelInputs, ModelName, StatusResponse } from '../src/api/schemas.js';
@@ -181,34 +185,116 @@ async function measureCase(testCase: Case): Promise<Record<Strategy, Observation
   return result;
 }
 
+/** Proxy ↔ FASHN, each way, in the long-poll run; browser ↔ proxy gets the rest of ONE_WAY_MS. */
+const PROXY_TO_FASHN_MS = 25;
+
 /**
- * Whether the reference proxy holds `GET status/{id}?wait=N` while the
- * prediction is pending (real time, one request, bounded to ~2 s).
+ * A fetch to an in-process handler over a modelled network that does not mark
+ * the handler busy: the proxy may hold a request on the virtual clock
+ * (long-poll), and its own upstream calls are modelled (and marked busy) by
+ * the `modelledFetch` it is given.
  */
-async function proxyHoldsWait(): Promise<{ held: boolean; answeredMs: number }> {
-  const emulator = createFashnEmulator({ jitter: 0 });
+function holdingFetch(
+  clock: VirtualClock,
+  handle: (request: Request) => Promise<Response>,
+  oneWayMs: number,
+): typeof fetch {
+  return async (input, init) => {
+    const request = new Request(input, init);
+    await clock.sleep(oneWayMs);
+    const response = await handle(request);
+    const body = await response.text();
+    await clock.sleep(oneWayMs);
+    return new Response(body, { status: response.status, headers: response.headers });
+  };
+}
+
+interface LongPollObservation extends Observation {
+  /** Status requests the proxy sent FASHN per prediction while holding. */
+  upstreamRequests: number[];
+}
+
+type LongPollStrategy = 'ours + long-poll' | 'long-poll, re-asked at once';
+const LONG_POLL_STRATEGIES: readonly LongPollStrategy[] = [
+  'ours + long-poll',
+  'long-poll, re-asked at once',
+];
+/** What the "re-asked at once" watcher asks for: the proxy's default cap. */
+const AT_ONCE_WAIT_MS = 25_000;
+/** ...after this first pause, as our schedule's first poll. */
+const AT_ONCE_FIRST_POLL_MS = 1_000;
+
+/**
+ * Long-polling through the reference proxy, which holds `?wait=`: either our
+ * client's `predict` with `longPoll: true`, or a watcher that waits 1 s, then
+ * asks with `wait=25000` again as soon as each answer arrives (what the proxy
+ * can do for a client that leaves all the waiting to it).
+ */
+async function measureLongPoll(
+  testCase: Case,
+  strategy: LongPollStrategy,
+): Promise<LongPollObservation> {
+  const clock = new VirtualClock();
+  const emulator = createFashnEmulator({ now: clock.now, maxStoredPredictions: 10_000 });
+  const upstreamCounts = new Map<string, number>();
   const proxy = createFashnProxy({
     apiKey: 'bench-key',
-    upstream: 'http://emulator.bench/v1',
-    fetch: (input, init) => emulator.handle(new Request(input, init)),
+    upstream: 'http://fashn.bench/v1',
+    fetch: counting(
+      modelledFetch(clock, (request) => emulator.handle(request), PROXY_TO_FASHN_MS),
+      upstreamCounts,
+    ),
+    // One simulated shopper runs all predictions at once; limits are not what is measured.
     rateLimit: false,
+    now: clock.now,
+    sleep: clock.sleep,
   });
-  const run = await proxy(
-    new Request('http://proxy.bench/api/fashn/run', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        model_name: 'face-to-model',
-        inputs: { face_image: FACE, return_base64: false },
-      }),
-    }),
-  );
-  const { id } = (await run.json()) as { id: string };
-  const started = performance.now();
-  const status = await proxy(new Request(`http://proxy.bench/api/fashn/status/${id}?wait=1500`));
-  await status.text();
-  const answeredMs = performance.now() - started;
-  return { held: answeredMs >= 1000, answeredMs };
+  const clientCounts = new Map<string, number>();
+  const client = new FashnClient({
+    baseUrl: 'http://proxy.bench/api/fashn',
+    fetch: counting(holdingFetch(clock, proxy, ONE_WAY_MS - PROXY_TO_FASHN_MS), clientCounts),
+    now: clock.now,
+    sleep: clock.sleep,
+    longPoll: true,
+  });
+
+  const reaskAtOnce = async (inputs: ModelInputs[ModelName]) => {
+    const { id } = await client.run(testCase.model, inputs as never);
+    await clock.sleep(AT_ONCE_FIRST_POLL_MS);
+    for (;;) {
+      const { status } = await client.status(id, { waitMs: AT_ONCE_WAIT_MS });
+      if (TERMINAL.has(status)) return { id };
+    }
+  };
+
+  const seenAt = new Map<string, number>();
+  const failures: unknown[] = [];
+  let settled = 0;
+  for (let i = 0; i < PREDICTIONS; i++) {
+    const inputs = testCase.inputs(i);
+    (strategy === 'ours + long-poll'
+      ? client.predict(testCase.model, inputs as never)
+      : reaskAtOnce(inputs)
+    )
+      .then(
+        (result) => seenAt.set(result.id, clock.now()),
+        (error: unknown) => failures.push(error),
+      )
+      .finally(() => settled++);
+  }
+  await clock.run(() => settled === PREDICTIONS);
+  if (failures.length > 0)
+    throw new Error(`${failures.length} long-poll predictions failed: ${String(failures[0])}`);
+
+  const observed: LongPollObservation = { delay: [], requests: [], upstreamRequests: [] };
+  for (const [id, at] of seenAt) {
+    const completedAt = emulator.predictions.get(id)?.completedAt;
+    if (completedAt === undefined) throw new Error(`prediction ${id} did not complete`);
+    observed.delay.push(at - completedAt);
+    observed.requests.push(clientCounts.get(id) ?? 0);
+    observed.upstreamRequests.push(upstreamCounts.get(id) ?? 0);
+  }
+  return observed;
 }
 
 export const latencySection: Section = {
@@ -219,6 +305,12 @@ export const latencySection: Section = {
     const all = Object.fromEntries(
       STRATEGIES.map((s): [Strategy, Observation] => [s, { delay: [], requests: [] }]),
     ) as Record<Strategy, Observation>;
+    const allLongPoll = Object.fromEntries(
+      LONG_POLL_STRATEGIES.map((s): [LongPollStrategy, LongPollObservation] => [
+        s,
+        { delay: [], requests: [], upstreamRequests: [] },
+      ]),
+    ) as Record<LongPollStrategy, LongPollObservation>;
     for (const testCase of CASES) {
       const observed = await measureCase(testCase);
       for (const strategy of STRATEGIES) {
@@ -227,14 +319,22 @@ export const latencySection: Section = {
         all[strategy].requests.push(...requests);
         rows.push(row(testCase.label, strategy, observed[strategy], observed['fixed 1 s']));
       }
+      for (const strategy of LONG_POLL_STRATEGIES) {
+        const longPoll = await measureLongPoll(testCase, strategy);
+        const into = allLongPoll[strategy];
+        into.delay.push(...longPoll.delay);
+        into.requests.push(...longPoll.requests);
+        into.upstreamRequests.push(...longPoll.upstreamRequests);
+        rows.push(longPollRow(testCase.label, strategy, longPoll, observed['fixed 1 s']));
+      }
     }
     for (const strategy of STRATEGIES) {
       rows.push(row('**all**', strategy, all[strategy], all['fixed 1 s']));
     }
-    const wait = await proxyHoldsWait();
-    const longPoll = wait.held
-      ? `Long-poll: the reference proxy holds \`status/{id}?wait=\` (answered after ${fmt(wait.answeredMs)} ms), but its hold runs on real time, so it is not measured on the virtual clock yet: a real-time long-poll run is still to be added.`
-      : `Long-poll (\`longPoll: true\` through the proxy): not measured yet: the reference proxy does not hold \`GET status/{id}?wait=1500\` (it answered a pending prediction after ${fmt(wait.answeredMs)} ms), so the client would fall back to its normal schedule.`;
+    for (const strategy of LONG_POLL_STRATEGIES) {
+      rows.push(longPollRow('**all**', strategy, allLongPoll[strategy], all['fixed 1 s']));
+    }
+    const longPoll = `"ours + long-poll" is \`FashnClient.predict\` with \`longPoll: true\` (it sends \`?wait=\` the gap it would otherwise sleep) through the reference proxy (\`createFashnProxy\`, default \`longPollIntervalMs\` 250, rate limit off, on the same virtual clock), on its own ${PREDICTIONS} predictions per row: the proxy holds each status request until the status changes or the wait is over, polling FASHN itself. The network is split ${ONE_WAY_MS - PROXY_TO_FASHN_MS} ms browser ↔ proxy and ${PROXY_TO_FASHN_MS} ms proxy ↔ FASHN each way (the same ${ONE_WAY_MS} ms in total). Requests count the browser's status calls (each one rate-limit token), with the proxy's own polls of FASHN in brackets. "long-poll, re-asked at once" runs the prediction, waits ${AT_ONCE_FIRST_POLL_MS} ms, then asks \`status/{id}?wait=${AT_ONCE_WAIT_MS}\` again the moment each answer arrives (each status change ends a hold), through the same proxy.`;
     return {
       table: markdownTable(
         [
@@ -256,6 +356,24 @@ export const latencySection: Section = {
     };
   },
 };
+
+function longPollRow(
+  label: string,
+  strategy: LongPollStrategy,
+  o: LongPollObservation,
+  perSecond: Observation,
+): string[] {
+  const requests = mean(o.requests);
+  const delay = median(o.delay);
+  return [
+    label,
+    strategy,
+    fmt(delay),
+    fmt(percentile(o.delay, 90)),
+    `${fmt(requests, 1)} (proxy → FASHN: ${fmt(mean(o.upstreamRequests), 1)})`,
+    verdict(delay <= GOAL_DELAY_MS && requests < mean(perSecond.requests)),
+  ];
+}
 
 function row(label: string, strategy: Strategy, o: Observation, perSecond: Observation): string[] {
   const requests = mean(o.requests);

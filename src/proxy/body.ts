@@ -1,51 +1,83 @@
 /**
- * Reads a request body without ever holding more than the limit: the
+ * Reads a request body as text without ever holding more than the limit: the
  * declared `Content-Length` is checked first, then the bytes are counted as
  * they stream in (a chunked upload declares no length, and a declared one
- * can lie).
+ * can lie). Chunks are decoded as they arrive, so an 8 MB body is never held
+ * as bytes and as text at once; the text is what gets validated and forwarded.
  */
 
-export type BodyResult = { ok: true; bytes: Uint8Array } | { ok: false; reason: 'too-large' };
+/** A request body as the proxy reads it, whatever the server underneath. */
+export interface BodySource {
+  /** The `Content-Length` the client declared, if any. */
+  declaredLength: string | null;
+  /** The next chunk, or `undefined` at the end. Rejects when the client goes away. */
+  read(): Promise<Uint8Array | undefined>;
+  /** Stops reading and throws the rest away, so the client still receives the refusal. */
+  discard(): Promise<void>;
+}
+
+export type TextBodyResult =
+  { ok: true; text: string } | { ok: false; reason: 'too-large' | 'not-utf8' };
 
 /** Default request body limit: 10 MiB, room for a base64 selfie and garment. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-export async function readBodyWithin(request: Request, maxBytes: number): Promise<BodyResult> {
-  const declared = request.headers.get('content-length');
+/**
+ * The body as a string, decoded strictly as UTF-8 (a byte-order mark is dropped);
+ * `too-large` past `maxBytes`, `not-utf8` for bytes that are not UTF-8.
+ */
+export async function readTextWithin(
+  body: BodySource | null,
+  maxBytes: number,
+): Promise<TextBodyResult> {
+  if (body === null) return { ok: true, text: '' };
+  const declared = body.declaredLength;
   if (declared !== null && Number(declared) > maxBytes) {
-    await request.body?.cancel().catch(() => undefined);
+    await body.discard();
     return { ok: false, reason: 'too-large' };
   }
-  if (request.body === null) return { ok: true, bytes: new Uint8Array(0) };
 
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const parts: string[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
+    const chunk = await body.read();
+    if (chunk === undefined) break;
+    total += chunk.byteLength;
     if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
+      await body.discard();
       return { ok: false, reason: 'too-large' };
     }
-    chunks.push(value);
+    try {
+      parts.push(decoder.decode(chunk, { stream: true }));
+    } catch {
+      await body.discard();
+      return { ok: false, reason: 'not-utf8' };
+    }
   }
-  if (chunks.length === 1 && chunks[0]) return { ok: true, bytes: chunks[0] };
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
+  try {
+    parts.push(decoder.decode());
+  } catch {
+    return { ok: false, reason: 'not-utf8' };
   }
-  return { ok: true, bytes };
+  return { ok: true, text: parts.length === 1 ? parts[0]! : parts.join('') };
 }
 
-/** The body parsed as JSON; `ok: false` when it is not valid UTF-8 JSON. */
-export function parseJson(bytes: Uint8Array): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) };
-  } catch {
-    return { ok: false };
-  }
+/** A web `ReadableStream` body (the `Request` of `createFashnProxy`) as a `BodySource`. */
+export function webBodySource(
+  stream: ReadableStream<Uint8Array>,
+  declaredLength: string | null,
+): BodySource {
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  return {
+    declaredLength,
+    async read() {
+      reader ??= stream.getReader();
+      const { done, value } = await reader.read();
+      return done ? undefined : value;
+    },
+    async discard() {
+      await (reader ? reader.cancel() : stream.cancel()).catch(() => undefined);
+    },
+  };
 }

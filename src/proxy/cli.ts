@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { exactOrigin } from './cors.js';
-import { createFashnProxy, type FashnProxyOptions } from './index.js';
-import { toNodeHandler, type NodeHandler } from './node.js';
+import type { FashnProxyOptions } from './index.js';
+import { createFashnProxyNodeHandler, toNodeHandler, type NodeHandler } from './node.js';
 
 export const USAGE = `Usage: fashn-try-on-proxy [options]
 
@@ -137,7 +137,7 @@ export async function main(
       };
       emulatorOutputs = toNodeHandler((request) => emulator.handle(request));
     }
-    const proxy = toNodeHandler(createProxy(options), { trustProxy: args.trustProxy });
+    const proxy = createProxy({ ...options, trustProxy: args.trustProxy });
     dispatch = (req, res) =>
       emulatorOutputs && isEmulatorOutput(req) ? emulatorOutputs(req, res) : proxy(req, res);
   } catch (error) {
@@ -269,9 +269,9 @@ function parseOrigins(values: string[] | undefined): readonly string[] | '*' | u
   }
 }
 
-function createProxy(options: FashnProxyOptions) {
+function createProxy(options: Parameters<typeof createFashnProxyNodeHandler>[0]): NodeHandler {
   try {
-    return createFashnProxy(options);
+    return createFashnProxyNodeHandler(options);
   } catch (error) {
     throw new CliExit(2, (error as Error).message);
   }

@@ -57,13 +57,18 @@ export function exactOrigin(value: string): string {
   return url.origin;
 }
 
-/** Decides whether the request's `Origin` may call the proxy. */
-export function checkOrigin(request: Request, policy: OriginPolicy): OriginDecision {
-  const origin = request.headers.get('origin');
+/**
+ * Decides whether a request's `Origin` (`origin`, `null` when absent) may call the
+ * proxy; `selfOrigin` gives the proxy's own origin, asked only for `'same-origin'`.
+ */
+export function checkOrigin(
+  origin: string | null,
+  selfOrigin: () => string,
+  policy: OriginPolicy,
+): OriginDecision {
   if (origin === null) return { kind: 'no-origin' };
   if (policy === '*') return { kind: 'allowed', origin, wildcard: true };
-  const allowed =
-    policy === 'same-origin' ? origin === new URL(request.url).origin : policy.has(origin);
+  const allowed = policy === 'same-origin' ? origin === selfOrigin() : policy.has(origin);
   return allowed ? { kind: 'allowed', origin, wildcard: false } : { kind: 'refused', origin };
 }
 
@@ -93,14 +98,14 @@ export function corsHeaders(decision: OriginDecision): Record<string, string> {
  */
 export function preflightHeaders(
   decision: OriginDecision,
-  request: Request,
+  header: (name: string) => string | null,
 ): Record<string, string> {
   const headers: Record<string, string> = {
     ...corsHeaders(decision),
     Allow: ALLOWED_METHODS,
   };
   if (decision.kind !== 'allowed') return headers;
-  const requested = (request.headers.get('access-control-request-headers') ?? '')
+  const requested = (header('access-control-request-headers') ?? '')
     .split(',')
     .map((name) => name.trim().toLowerCase())
     .filter((name) => name !== '' && HEADER_NAME.test(name));
@@ -108,7 +113,7 @@ export function preflightHeaders(
   headers['Access-Control-Allow-Headers'] = [...new Set(['content-type', ...requested])].join(', ');
   headers['Access-Control-Max-Age'] = PREFLIGHT_MAX_AGE;
   // Chrome's Private Network Access: a public page calling a proxy on localhost or a LAN.
-  if (request.headers.get('access-control-request-private-network') === 'true') {
+  if (header('access-control-request-private-network') === 'true') {
     headers['Access-Control-Allow-Private-Network'] = 'true';
   }
   headers.Vary = 'Origin, Access-Control-Request-Headers';

@@ -1,13 +1,21 @@
 /**
  * Node adapter: runs a web-standard `(Request) => Promise<Response>` handler
  * (the proxy, or the emulator) under `http.createServer`, Express, Connect or
- * Vite's dev server.
+ * Vite's dev server; and `createFashnProxyNodeHandler`, the proxy's fast path
+ * on Node, which feeds `IncomingMessage`s to the proxy's core directly and
+ * reaches FASHN over keep-alive `http.request` (no web `Request`/`Response`
+ * per call, no undici). Both present a client's headers the same way (see
+ * `headerPolicy`), and the rules are the core's on every path.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { createFashnProxy, type FashnProxyOptions } from './index.js';
+import type { BodySource } from './body.js';
+import { createProxyCore, type ProxyAnswer, type ProxyCall } from './core.js';
+import { nodeUpstream } from './node-upstream.js';
+import { resolveOptions, type FashnProxyOptions } from './options.js';
+import { fetchUpstream } from './upstream.js';
 
 export interface NodeHandlerOptions {
   /**
@@ -68,24 +76,49 @@ export function toNodeHandler(
   handler: (request: Request) => Promise<Response>,
   options: NodeHandlerOptions = {},
 ): NodeHandler {
-  const basePath = normaliseBasePath(options.basePath);
   const trustProxy = options.trustProxy ?? false;
+  return mount(options.basePath, async (req, res, target) => {
+    const response = await handler(toRequest(req, target, trustProxy, clientGone(res), true));
+    await writeResponse(response, req, res);
+  });
+}
 
+/**
+ * The proxy for Node (`createFashnProxy`'s options plus `basePath` and
+ * `trustProxy`), on the fast path: the same rules as `createFashnProxy`,
+ * without building a web `Request` and `Response` per call, and, unless a
+ * `fetch` is injected, talking to FASHN over keep-alive `http(s).request`.
+ * Throws a TypeError for invalid options.
+ */
+export function createFashnProxyNodeHandler(
+  options: FashnProxyOptions & NodeHandlerOptions,
+): NodeHandler {
+  const { basePath, trustProxy = false, ...proxyOptions } = options;
+  const config = resolveOptions(proxyOptions);
+  const upstream = config.fetchInjected ? fetchUpstream(config.fetch) : nodeUpstream();
+  const handle = createProxyCore(config, upstream);
+  return mount(basePath, async (req, res, target) => {
+    const answer = await handle(nodeCall(req, res, target, trustProxy));
+    writeAnswer(answer, res);
+  });
+}
+
+/** `basePath`, Express's `next` and failures, the same for both handlers. */
+function mount(
+  basePath: string | undefined,
+  serve: (req: IncomingMessage, res: ServerResponse, target: string) => Promise<void>,
+): NodeHandler {
+  const base = normaliseBasePath(basePath);
   return async function nodeHandler(req, res, next) {
     try {
       // Express strips its mount path from req.url; the full path stays in originalUrl.
       const target = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
-      if (basePath && !isUnder(pathOf(target), basePath)) {
+      if (base && !isUnder(pathOf(target), base)) {
         if (next) next();
         else writeNotFound(res);
         return;
       }
-      const abort = new AbortController();
-      res.once('close', () => {
-        if (!res.writableFinished) abort.abort();
-      });
-      const response = await handler(toRequest(req, target, trustProxy, abort.signal));
-      await writeResponse(response, req, res);
+      await serve(req, res, target);
     } catch (error) {
       if (next && !res.headersSent) next(error);
       else res.destroy();
@@ -93,40 +126,123 @@ export function toNodeHandler(
   };
 }
 
-/** `createFashnProxy(options)` under `toNodeHandler`, in one call. */
-export function createFashnProxyNodeHandler(
-  options: FashnProxyOptions & NodeHandlerOptions,
-): ReturnType<typeof toNodeHandler> {
-  const { basePath, trustProxy, ...proxyOptions } = options;
-  return toNodeHandler(createFashnProxy(proxyOptions), { basePath, trustProxy });
+/** A signal that aborts when the client goes away before the answer is written. */
+function clientGone(res: ServerResponse): AbortSignal {
+  const abort = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) abort.abort();
+  });
+  return abort.signal;
 }
 
+/** How a client's header reaches the handler: as sent, as the socket's address, or not at all. */
+function headerPolicy(name: string, trustProxy: boolean): 'keep' | 'socket' | 'drop' {
+  if (HOP_BY_HOP.has(name) || name.startsWith(':')) return 'drop';
+  if (trustProxy || !FORWARDING.has(name)) return 'keep';
+  // Untrusted: the rate limit keys on the real peer, so clients cannot pick their own bucket.
+  return name === 'x-forwarded-for' ? 'socket' : 'drop';
+}
+
+/** The request as the proxy's core reads it: no web objects, headers looked up on demand. */
+function nodeCall(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: string,
+  trustProxy: boolean,
+): ProxyCall {
+  // Parsed like the web path parses `request.url`, so both see the same path.
+  const url = new URL(requestUrl(req, target, trustProxy));
+  const signal = clientGone(res);
+  const method = req.method ?? 'GET';
+  return {
+    method,
+    pathname: url.pathname,
+    search: url.search,
+    header(name) {
+      const policy = headerPolicy(name, trustProxy);
+      if (policy === 'drop') return null;
+      if (policy === 'socket') return req.socket.remoteAddress ?? null;
+      const value = req.headers[name];
+      if (value === undefined) return null;
+      return Array.isArray(value) ? value.join(', ') : value;
+    },
+    selfOrigin: () => url.origin,
+    signal,
+    body: method === 'GET' || method === 'HEAD' ? null : nodeBody(req),
+    toRequest: () => toRequest(req, target, trustProxy, signal, false),
+  };
+}
+
+/** The request body, chunk by chunk as the socket delivers it (or as a body parser left it). */
+function nodeBody(req: IncomingMessage): BodySource {
+  const consumed = consumedBody(req);
+  if (consumed !== undefined) {
+    let chunk: Uint8Array | undefined =
+      typeof consumed === 'string' ? Buffer.from(consumed) : consumed;
+    return {
+      declaredLength: null,
+      read: () => {
+        const next = chunk;
+        chunk = undefined;
+        return Promise.resolve(next);
+      },
+      discard: () => Promise.resolve(),
+    };
+  }
+  let chunks: AsyncIterator<Buffer> | undefined;
+  return {
+    declaredLength: req.headers['content-length'] ?? null,
+    async read() {
+      // Not destroyed when we stop early: the client must still receive the refusal.
+      chunks ??= req.iterator({ destroyOnReturn: false }) as AsyncIterator<Buffer>;
+      const { done, value } = await chunks.next();
+      return done ? undefined : value;
+    },
+    async discard() {
+      await chunks?.return?.();
+      req.resume(); // throw the rest away
+    },
+  };
+}
+
+/** Writes the core's answer in one go, with its length. */
+function writeAnswer({ status, headers, body }: ProxyAnswer, res: ServerResponse): void {
+  if (res.destroyed) return; // the client is gone
+  if (body === null) {
+    res.writeHead(status, headers).end();
+    return;
+  }
+  res.writeHead(status, { ...headers, 'Content-Length': String(Buffer.byteLength(body)) });
+  res.end(body);
+}
+
+/** The request as a web `Request`; `withBody: false` leaves the body in the socket. */
 function toRequest(
   req: IncomingMessage,
   target: string,
   trustProxy: boolean,
   signal: AbortSignal,
+  withBody: boolean,
 ): Request {
   const headers = new Headers();
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = (raw[i] ?? '').toLowerCase();
     const value = raw[i + 1] ?? '';
-    if (HOP_BY_HOP.has(name) || name.startsWith(':')) continue;
-    if (!trustProxy && FORWARDING.has(name)) continue;
+    if (headerPolicy(name, trustProxy) !== 'keep') continue;
     try {
       headers.append(name, value);
     } catch {
       // A header undici refuses is not one the handler needs.
     }
   }
-  if (!trustProxy && req.socket.remoteAddress) {
+  if (headerPolicy('x-forwarded-for', trustProxy) === 'socket' && req.socket.remoteAddress) {
     headers.set('x-forwarded-for', req.socket.remoteAddress);
   }
 
   const method = req.method ?? 'GET';
   const init: RequestInit & { duplex?: 'half' } = { method, headers, signal };
-  if (method !== 'GET' && method !== 'HEAD') {
+  if (withBody && method !== 'GET' && method !== 'HEAD') {
     const consumed = consumedBody(req);
     if (consumed !== undefined) {
       init.body = consumed;

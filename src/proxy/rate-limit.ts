@@ -114,7 +114,12 @@ const MAX_CLIENT_KEY_LENGTH = 100;
  * header your edge guarantees (e.g. `CF-Connecting-IP` on Cloudflare).
  */
 export function defaultClientKey(request: Request): string {
-  const forwardedFor = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-  const key = forwardedFor || request.headers.get('cf-connecting-ip')?.trim() || 'anonymous';
+  return clientKeyFromHeaders((name) => request.headers.get(name));
+}
+
+/** `defaultClientKey` for any header lookup (the Node adapter has no `Request` to give). */
+export function clientKeyFromHeaders(header: (name: string) => string | null): string {
+  const forwardedFor = header('x-forwarded-for')?.split(',')[0]?.trim();
+  const key = forwardedFor || header('cf-connecting-ip')?.trim() || 'anonymous';
   return key.slice(0, MAX_CLIENT_KEY_LENGTH);
 }

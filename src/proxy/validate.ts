@@ -2,14 +2,18 @@
  * Checks a `POST …/run` body before anything is sent to FASHN: JSON, only
  * `model_name` and `inputs`, an allowed model, and inputs that pass the same
  * strict schema the element uses. Refusals name the field at fault.
+ *
+ * The body that passes is forwarded as the very text that was checked (no
+ * re-serialisation, so no second copy of an 8 MB image). That is only safe if
+ * every JSON parser reads it the same way, so duplicate keys, which parsers
+ * resolve differently (first wins, last wins), are refused.
  */
 import { describeIssue, type inputSchemas } from '../api/schemas.js';
-import { parseJson } from './body.js';
 
 export type InputSchema = (typeof inputSchemas)[keyof typeof inputSchemas];
 
 export type RunCheck =
-  | { ok: true; modelName: string; inputs: Record<string, unknown> }
+  | { ok: true; modelName: string }
   | {
       ok: false;
       status: 400 | 403;
@@ -33,15 +37,20 @@ interface Issue {
   origin?: string;
 }
 
-export function checkRunBody(
-  bytes: Uint8Array,
-  models: ReadonlyMap<string, InputSchema>,
-): RunCheck {
-  const json = parseJson(bytes);
-  if (!json.ok) return badRequest('The request body is not valid JSON.');
-  const payload = json.value;
+/** Checks the run body `text` (already decoded); `ok` means it may be forwarded as it is. */
+export function checkRunBody(text: string, models: ReadonlyMap<string, InputSchema>): RunCheck {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(text);
+  } catch {
+    return badRequest('The request body is not valid JSON.');
+  }
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     return badRequest('The request body must be a JSON object with model_name and inputs.');
+  }
+  const duplicate = findDuplicateKey(text);
+  if (duplicate !== undefined) {
+    return badRequest(`${duplicate.map((key) => truncate(key, 40)).join('.')}: duplicate key.`);
   }
   const unknownKey = Object.keys(payload).find((key) => !TOP_LEVEL_KEYS.has(key));
   if (unknownKey !== undefined) {
@@ -72,7 +81,54 @@ export function checkRunBody(
     return { ...badRequest(describeIssue({ issues })), modelName };
   }
   // Forwarded exactly as sent: validated (no unknown keys), not rewritten with defaults.
-  return { ok: true, modelName, inputs: inputs as Record<string, unknown> };
+  return { ok: true, modelName };
+}
+
+/**
+ * The path of the first key that appears twice in one object of `text`, which
+ * must be valid JSON (it is only scanned, not checked). Strings are skipped
+ * with `indexOf`, so a multi-megabyte data URL costs one native search.
+ */
+export function findDuplicateKey(text: string): string[] | undefined {
+  /** Per open object or array: its keys so far (`undefined` for arrays) and its own key. */
+  const stack: Array<{ keys: Set<string> | undefined; name: string }> = [];
+  let expectKey = false;
+  let pendingName = '';
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (char === 0x22 /* " */) {
+      const end = closingQuote(text, i);
+      const top = stack.at(-1);
+      if (expectKey && top?.keys) {
+        const raw = text.slice(i + 1, end);
+        const key = raw.includes('\\') ? (JSON.parse(text.slice(i, end + 1)) as string) : raw;
+        if (top.keys.has(key)) return [...stack.slice(1).map((entry) => entry.name), key];
+        top.keys.add(key);
+        pendingName = key;
+        expectKey = false;
+      }
+      i = end;
+    } else if (char === 0x7b /* { */ || char === 0x5b /* [ */) {
+      stack.push({ keys: char === 0x7b ? new Set() : undefined, name: pendingName });
+      expectKey = char === 0x7b;
+    } else if (char === 0x7d /* } */ || char === 0x5d /* ] */) {
+      stack.pop();
+    } else if (char === 0x2c /* , */) {
+      expectKey = stack.at(-1)?.keys !== undefined;
+    }
+  }
+  return undefined;
+}
+
+/** Index of the quote that ends the JSON string opened at `start`. */
+function closingQuote(text: string, start: number): number {
+  let end = text.indexOf('"', start + 1);
+  for (;;) {
+    let backslashes = 0;
+    while (text.charCodeAt(end - 1 - backslashes) === 0x5c /* \\ */) backslashes++;
+    if (backslashes % 2 === 0) return end;
+    end = text.indexOf('"', end + 1);
+  }
 }
 
 /** The issue with its path under `inputs` and a message that says what is expected. */

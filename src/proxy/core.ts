@@ -1,0 +1,361 @@
+/**
+ * The proxy's rules, once, for every way of running it: `createFashnProxy`
+ * feeds it web `Request`s, the Node adapter feeds it `IncomingMessage`s
+ * directly (no `Request`/`Response` objects per call). Whatever the front
+ * and whatever the transport to FASHN, a call goes through the same checks:
+ * origin, route, rate limit, body limit and validation, the key added
+ * upstream and redacted from everything coming back, timeouts, long-poll.
+ * No `node:*` import belongs here.
+ */
+import { PENDING_STATUSES } from '../api/schemas.js';
+import { readTextWithin, type BodySource } from './body.js';
+import { checkOrigin, corsHeaders, preflightHeaders } from './cors.js';
+import { createStatusWatcher } from './long-poll.js';
+import type { ResolvedOptions } from './options.js';
+import { RATE_LIMIT_COSTS, clientKeyFromHeaders } from './rate-limit.js';
+import { acceptsMethod, matchPath, type Route } from './routes.js';
+import type { Upstream } from './upstream.js';
+import { checkRunBody } from './validate.js';
+
+/** One client request, as the core reads it. */
+export interface ProxyCall {
+  method: string;
+  /** The URL's path, normalised as the WHATWG URL parser does. */
+  pathname: string;
+  /** The URL's query with its `?`, or `''`. Read for `wait`; never forwarded. */
+  search: string;
+  /** A request header by lower-case name, or `null`. */
+  header(name: string): string | null;
+  /** The proxy's own origin as the client addressed it (asked only for same-origin CORS). */
+  selfOrigin(): string;
+  /** Aborts when the client goes away. */
+  signal: AbortSignal;
+  body: BodySource | null;
+  /** The call as a web `Request`, for a caller's `clientKey` (made only if one is set). */
+  toRequest(): Request;
+}
+
+/** What to answer: the front turns it into a `Response` or writes it to a socket. */
+export interface ProxyAnswer {
+  status: number;
+  headers: Record<string, string>;
+  /** JSON text, or `null` for no body. */
+  body: string | null;
+}
+
+/** FASHN's answer with the key redacted and only safe headers kept, or why there is none. */
+type Upstreamed =
+  | { ok: true; status: number; headers: Record<string, string>; text: string }
+  | { ok: false; status: 502 | 504; error: 'BadGateway' | 'UpstreamTimeout'; message: string };
+
+interface Outcome {
+  answer: ProxyAnswer;
+  model?: string;
+  /** Our error name for refusals and failures, for the log line. */
+  note?: string;
+}
+
+/** Upstream response headers worth passing on; everything else (cookies, auth, HSTS, hop-by-hop) stays behind. */
+const PASSED_HEADERS = [
+  'retry-after',
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'x-ratelimit-reset',
+  'x-request-id',
+];
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Content-Type': 'application/json',
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+});
+const REDACTED = '[redacted]';
+/** Statuses worth holding a long-poll for. */
+const PENDING: ReadonlySet<string> = new Set(PENDING_STATUSES);
+/** Longest `wait` accepted as a number at all (about 11 days); the hold is capped far lower. */
+const WAIT_PATTERN = /^\d{1,9}$/;
+
+/** The proxy as a function from call to answer. Never rejects. */
+export function createProxyCore(
+  config: ResolvedOptions,
+  upstream: Upstream,
+): (call: ProxyCall) => Promise<ProxyAnswer> {
+  const { apiKey, now } = config;
+  const upstreamHeaders: Readonly<Record<string, string>> = Object.freeze({
+    Authorization: `Bearer ${apiKey}`,
+    'Content-Type': 'application/json',
+    Accept: 'application/json',
+  });
+  const watcher = createStatusWatcher<Upstreamed>({
+    poll: (id, signal) => callUpstream(`/status/${id}`, 'GET', undefined, signal),
+    statusOf: statusIn,
+    intervalMs: config.longPollIntervalMs,
+    now,
+    sleep: config.sleep,
+  });
+
+  const scrub = (text: string) =>
+    text.includes(apiKey) ? text.replaceAll(apiKey, REDACTED) : text;
+
+  function logLine(method: string, route: Route | undefined, outcome: Outcome, started: number) {
+    if (!config.log) return;
+    const kind = route ? (route.kind === 'invalid-id' ? route.endpoint : route.kind) : 'other';
+    const parts = [method, kind, outcome.model ?? '-', String(outcome.answer.status)];
+    if (outcome.note) parts.push(outcome.note);
+    parts.push(`${Math.round(now() - started)}ms`);
+    try {
+      config.log(scrub(parts.join(' ')));
+    } catch {
+      // A broken logger must not break the shopper's request.
+    }
+  }
+
+  /** One request to FASHN with the key; `cancel` is the client going away. */
+  async function callUpstream(
+    path: string,
+    method: 'GET' | 'POST',
+    body: string | undefined,
+    cancel: AbortSignal,
+  ): Promise<Upstreamed> {
+    const controller = new AbortController();
+    const { signal } = controller;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, config.upstreamTimeoutMs);
+    const onCancel = () => controller.abort();
+    if (cancel.aborted) controller.abort();
+    else cancel.addEventListener('abort', onCancel, { once: true });
+    try {
+      const response = await upstream({
+        url: `${config.upstream}${path}`,
+        method,
+        headers: upstreamHeaders,
+        body,
+        signal,
+      });
+      if (response.status >= 300 && response.status < 400) {
+        response.discard();
+        return failure(
+          502,
+          'BadGateway',
+          `FASHN answered with an unexpected redirect (HTTP ${response.status}).`,
+        );
+      }
+      const text = scrub(await response.text());
+      const contentType = response.header('content-type') ?? '';
+      if (!contentType.includes('json') && !isJson(text)) {
+        return failure(502, 'BadGateway', `FASHN answered HTTP ${response.status} without JSON.`);
+      }
+      const headers: Record<string, string> = {};
+      for (const name of PASSED_HEADERS) {
+        const value = response.header(name);
+        if (value !== null && !value.includes(apiKey)) headers[name] = value;
+      }
+      return { ok: true, status: response.status, headers, text };
+    } catch {
+      if (timedOut) {
+        return failure(
+          504,
+          'UpstreamTimeout',
+          `FASHN did not answer within ${config.upstreamTimeoutMs} ms; try again.`,
+        );
+      }
+      return failure(502, 'BadGateway', 'FASHN could not be reached; try again.');
+    } finally {
+      clearTimeout(timer);
+      cancel.removeEventListener('abort', onCancel);
+    }
+  }
+
+  async function run(call: ProxyCall, cors: Record<string, string>): Promise<Outcome> {
+    const body = await readTextWithin(call.body, config.maxBodyBytes);
+    if (!body.ok) {
+      return body.reason === 'too-large'
+        ? fail(
+            413,
+            'PayloadTooLarge',
+            `The request body is over the limit of ${config.maxBodyBytes} bytes.`,
+            cors,
+          )
+        : fail(400, 'BadRequest', 'The request body is not valid JSON.', cors);
+    }
+    const checked = checkRunBody(body.text, config.models);
+    if (!checked.ok) {
+      const refusal = fail(checked.status, checked.error, scrub(checked.message), cors);
+      return { ...refusal, model: checked.modelName };
+    }
+    // The text that was checked is the text that is sent: no second copy of the images.
+    const answer = answerFrom(await callUpstream('/run', 'POST', body.text, call.signal), cors);
+    return { ...answer, model: checked.modelName };
+  }
+
+  async function status(
+    call: ProxyCall,
+    id: string,
+    started: number,
+    cors: Record<string, string>,
+  ): Promise<Outcome> {
+    const wait = waitIn(call.search);
+    if (wait === undefined) {
+      return fail(400, 'BadRequest', 'wait: must be a whole number of milliseconds.', cors);
+    }
+    const first = await callUpstream(`/status/${id}`, 'GET', undefined, call.signal);
+    const holdMs = Math.min(wait, config.longPollMaxMs);
+    const firstStatus = holdMs > 0 ? statusIn(first) : undefined;
+    if (firstStatus === undefined || !PENDING.has(firstStatus)) {
+      return answerFrom(first, cors);
+    }
+    const latest = await watcher.hold({
+      id,
+      first,
+      firstStatus,
+      deadline: started + holdMs,
+      signal: call.signal,
+    });
+    return answerFrom(latest, cors);
+  }
+
+  async function handle(call: ProxyCall, route: Route | undefined, started: number) {
+    const decision = checkOrigin(call.header('origin'), call.selfOrigin, config.origins);
+    if (decision.kind === 'refused') {
+      return fail(
+        403,
+        'OriginNotAllowed',
+        'This origin may not use this proxy.',
+        corsHeaders(decision),
+      );
+    }
+    const cors = corsHeaders(decision);
+    if (call.method === 'OPTIONS' && route) {
+      const headers = preflightHeaders(decision, call.header);
+      return { answer: { status: 204, headers, body: null } };
+    }
+    if (!route || !acceptsMethod(route, call.method)) {
+      return fail(
+        404,
+        'NotFound',
+        'No such endpoint: the proxy serves POST …/run, GET …/status/{id} and POST …/cancel/{id}.',
+        cors,
+      );
+    }
+    if (route.kind === 'invalid-id') {
+      return fail(400, 'BadRequest', "id: must be 1 to 128 letters, digits, '-' or '_'.", cors);
+    }
+    if (config.rateLimit) {
+      const { capacity, refillPerSecond } = config.rateLimit;
+      const key = config.clientKey
+        ? config.clientKey(call.toRequest())
+        : clientKeyFromHeaders(call.header);
+      // Once per client request: a held long-poll's upstream polls are not counted.
+      const decided = await config.rateLimitStore.take(
+        key,
+        RATE_LIMIT_COSTS[route.kind],
+        capacity,
+        refillPerSecond,
+        now(),
+      );
+      if (!decided.allowed) {
+        const seconds = Math.max(1, Math.ceil(decided.retryAfterMs / 1000));
+        return fail(429, 'RateLimitExceeded', `Too many requests; try again in ${seconds} s.`, {
+          ...cors,
+          'Retry-After': String(seconds),
+        });
+      }
+    }
+    switch (route.kind) {
+      case 'run':
+        return run(call, cors);
+      case 'status':
+        return status(call, route.id, started, cors);
+      case 'cancel':
+        // FASHN documents cancel as GET /v1/cancel/{id}; the proxy's own clients may POST.
+        return answerFrom(
+          await callUpstream(`/cancel/${route.id}`, 'GET', undefined, call.signal),
+          cors,
+        );
+    }
+  }
+
+  return async function handleCall(call: ProxyCall): Promise<ProxyAnswer> {
+    const started = now();
+    let route: Route | undefined;
+    let outcome: Outcome;
+    try {
+      route = matchPath(call.pathname);
+      outcome = await handle(call, route, started);
+    } catch (error) {
+      const name = error instanceof Error ? error.name : 'Error';
+      outcome = fail(500, 'InternalServerError', 'The proxy failed; try again.', {});
+      outcome.note = `InternalServerError (${name})`;
+    }
+    logLine(call.method, route, outcome, started);
+    return outcome.answer;
+  };
+}
+
+/** FASHN's answer (or our 502/504) with the caller's CORS headers. */
+function answerFrom(result: Upstreamed, cors: Record<string, string>): Outcome {
+  if (!result.ok) return fail(result.status, result.error, result.message, cors);
+  return {
+    answer: {
+      status: result.status,
+      headers: { ...JSON_HEADERS, ...cors, ...result.headers },
+      body: result.text,
+    },
+    note: result.status >= 200 && result.status < 300 ? undefined : 'upstream',
+  };
+}
+
+function failure(
+  status: 502 | 504,
+  error: 'BadGateway' | 'UpstreamTimeout',
+  message: string,
+): Upstreamed {
+  return { ok: false, status, error, message };
+}
+
+/** A refusal in FASHN's error shape. */
+function fail(
+  status: number,
+  error: string,
+  message: string,
+  headers: Record<string, string>,
+): Outcome {
+  return {
+    answer: {
+      status,
+      headers: { ...JSON_HEADERS, ...headers },
+      body: JSON.stringify({ error, message }),
+    },
+    note: error,
+  };
+}
+
+/** The `status` of a 200 status answer, or `undefined` for anything else. */
+function statusIn(result: Upstreamed): string | undefined {
+  if (!result.ok || result.status !== 200) return undefined;
+  try {
+    const status = (JSON.parse(result.text) as { status?: unknown } | null)?.status;
+    return typeof status === 'string' ? status : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `?wait=` in ms: 0 when absent, `undefined` when it is not a whole number. */
+function waitIn(search: string): number | undefined {
+  if (search === '' || search === '?') return 0;
+  const wait = new URLSearchParams(search).get('wait');
+  if (wait === null) return 0;
+  return WAIT_PATTERN.test(wait) ? Number(wait) : undefined;
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
