@@ -5,6 +5,7 @@
  * with `headers`, FASHN itself). It reads no environment: a key only ever
  * arrives through `headers`, and no message carries request headers.
  */
+import { raceAbort } from './abort.js';
 import { FashnError, canceledError, codeForApiError } from './errors.js';
 import {
   describeIssue,
@@ -611,27 +612,4 @@ function parseJson(text: string): unknown {
   } catch {
     return NOT_JSON;
   }
-}
-
-/** `promise`, but rejects with the signal's reason as soon as it aborts (for fetches that ignore it). */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

@@ -7,7 +7,7 @@ export const styles = css`
     --_radius: var(--fashn-try-on-radius, 14px);
     --_surface: var(--fashn-try-on-surface, #fff);
     --_text: var(--fashn-try-on-text, #18181b);
-    --_muted: color-mix(in srgb, var(--_text) 62%, transparent);
+    --_muted: color-mix(in srgb, var(--_text) 70%, transparent);
     --_line: color-mix(in srgb, var(--_text) 14%, transparent);
     --_soft: color-mix(in srgb, var(--_text) 6%, transparent);
     display: inline-block;

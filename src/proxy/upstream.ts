@@ -5,6 +5,7 @@
  * web `fetch` transport here and the Node keep-alive one (node-upstream.ts)
  * cannot drift apart on security.
  */
+import { raceAbort } from '../api/abort.js';
 
 /** One request to FASHN, as the proxy builds it. */
 export interface UpstreamRequest {
@@ -40,7 +41,7 @@ export function fetchUpstream(
   fetchImpl: (input: string, init: RequestInit) => Promise<Response>,
 ): Upstream {
   return async ({ url, method, headers, body, signal }) => {
-    const response = await untilAborted(
+    const response = await raceAbort(
       fetchImpl(url, {
         method,
         headers,
@@ -54,30 +55,8 @@ export function fetchUpstream(
     return {
       status: response.status,
       header: (name) => response.headers.get(name),
-      text: () => untilAborted(response.text(), signal),
+      text: () => raceAbort(response.text(), signal),
       discard: () => void response.body?.cancel().catch(() => undefined),
     };
   };
-}
-
-/** `promise`, or a rejection as soon as `signal` aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => undefined); // its failure no longer matters to anyone
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

@@ -7,6 +7,7 @@ import {
   mount,
   press,
   resetEmulator,
+  settled,
   unmountAll,
   waitForState,
 } from './element-helpers.js';
@@ -23,27 +24,34 @@ describe('<fashn-try-on> accessibility', () => {
     it(`is axe-clean in every state (${layout})`, async () => {
       await resetEmulator(0.25); // slow enough to look at the waiting steps
       const el = await mount({ 'garment-image': garment, layout, 'privacy-url': '/privacy' });
+      await settled(el);
       await expect(el).to.be.accessible();
       await press(el, 'Try it on');
       await waitForState(el, 'consent');
+      await settled(el);
       await expect(el).to.be.accessible();
       await press(el, 'Continue');
       await waitForState(el, 'capture');
       await cameraReady(el);
+      await settled(el);
       await expect(el).to.be.accessible();
       await press(el, 'Take photo');
       await waitForState(el, 'review');
+      await settled(el);
       await expect(el).to.be.accessible();
       await press(el, 'Use this photo');
       await waitForState(el, 'avatar');
+      await settled(el);
       await expect(el).to.be.accessible();
       const live = el.shadowRoot!.querySelector('[role="status"]')!;
       expect(live.getAttribute('aria-live')).to.equal('polite');
       expect(live.textContent).to.match(/avatar|photo/i);
       await waitForState(el, 'tryon');
+      await settled(el);
       await expect(el).to.be.accessible();
       expect(el.shadowRoot!.querySelector('progress')).to.not.equal(null);
       await waitForState(el, 'result');
+      await settled(el);
       await expect(el).to.be.accessible();
       expect(live.textContent).to.match(/ready/);
 
@@ -51,6 +59,7 @@ describe('<fashn-try-on> accessibility', () => {
       await addFault({ kind: 'run', network: true, times: 20 });
       await el.useSelfie(await makeJpeg(300, 400)).catch(() => {});
       await waitForState(el, 'error');
+      await settled(el);
       await expect(el).to.be.accessible();
       expect(el.shadowRoot!.querySelector('h2')!.textContent).to.match(/went wrong/);
     });

@@ -2,13 +2,14 @@ import { expect, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { FashnTryOn } from '../../src/element/fashn-try-on.js';
 import {
-  TrackSpy,
   cameraReady,
   control,
   garmentDataUrl,
   mount,
   press,
   record,
+  settled,
+  TrackSpy,
   unmountAll,
   waitForState,
 } from './element-helpers.js';
@@ -138,6 +139,7 @@ describe('<fashn-try-on> capture', () => {
     expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.match(/upload a photo/i);
     expect(control(el, 'Take photo')).to.equal(undefined);
     expect(control(el, 'Upload a photo')).to.not.equal(undefined);
+    await settled(el);
     await expect(el).to.be.accessible();
   });
 

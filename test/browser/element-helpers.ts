@@ -194,3 +194,15 @@ export async function garmentDataUrl(): Promise<string> {
   for (const byte of bytes) binary += String.fromCharCode(byte);
   return `data:image/jpeg;base64,${btoa(binary)}`;
 }
+
+/**
+ * Waits until the element's finite CSS animations (a step's fade-in) have
+ * ended, so axe judges colours as the shopper sees them, not mid-fade.
+ * Endless ones (the spinner) are left alone.
+ */
+export async function settled(el: HTMLElement): Promise<void> {
+  const animations = el
+    .shadowRoot!.getAnimations()
+    .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity);
+  await Promise.all(animations.map((animation) => animation.finished.catch(() => undefined)));
+}
