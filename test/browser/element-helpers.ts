@@ -26,17 +26,9 @@ export async function resetEmulator(speed = 0.02): Promise<void> {
   if (!answer.ok) throw new Error(`emulator reset: HTTP ${answer.status}`);
 }
 
-export interface FaultRule {
-  kind?: 'run' | 'status' | 'cancel';
-  model?: string;
-  times?: number;
-  status?: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-  delayMs?: number;
-  network?: true;
-  fail?: { name: string; message?: string };
-}
+import type { FaultRule } from '../../src/emulator/types.js';
+
+export type { FaultRule };
 
 export async function addFault(rule: FaultRule | FaultRule[]): Promise<void> {
   const answer = await fetch('/emulator/__control/faults', {

@@ -7,8 +7,9 @@
  *   recognisable patterns, and `readPixels` to check a result.
  */
 
-// ------------------------------------------------------------ byte builders
+import { seededRandom as mulberry32 } from '../../src/emulator/random.js';
 
+// ------------------------------------------------------------ byte builders
 export type Bytes = Uint8Array<ArrayBuffer>;
 
 export interface ExifOptions {
@@ -167,17 +168,9 @@ export function pseudoRandomBytes(length: number, seed = 1): Bytes {
   return out;
 }
 
-/** A seeded PRNG in [0, 1): fixtures are the same on every run. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG in [0, 1): fixtures are the same on every run (the emulator's own). */
+
+export { mulberry32 };
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
