@@ -1,5 +1,5 @@
 /**
- * What the browser sections share: page code bundled with Vite (so its
+ * What the browser sections share: page code bundled with esbuild (so its
  * TypeScript imports of src/ work), a tiny 127.0.0.1 server for it (plus
  * optional middleware, e.g. the proxy and emulator), and headless Chromium
  * through playwright-core.
@@ -7,31 +7,30 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
-import { build, type Rolldown } from 'vite';
+import { build } from 'esbuild';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 export const CHROMIUM_PATH = process.env.CHROME_PATH || '/usr/bin/chromium';
 
-/** Bundles `entry` (relative to the repo root) into one ES module, in memory. */
+/**
+ * Bundles `entry` (relative to the repo root) into one ES module, in memory.
+ * Without splitting, esbuild inlines dynamic imports (the lazy language packs),
+ * so one file serves the whole page.
+ */
 export async function bundlePage(entry: string): Promise<string> {
-  const output = await build({
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    target: 'es2022',
+    tsconfig: 'tsconfig.json',
     logLevel: 'silent',
-    configFile: false,
-    root: ROOT,
-    build: {
-      write: false,
-      minify: false,
-      target: 'es2022',
-      sourcemap: false,
-      lib: { entry, formats: ['es'], fileName: () => 'page.js' },
-    },
   });
-  const results = (Array.isArray(output) ? output : [output]) as Rolldown.RolldownOutput[];
-  const chunks = results
-    .flatMap((result) => result.output)
-    .filter((item): item is Rolldown.OutputChunk => item.type === 'chunk');
-  if (chunks.length !== 1) throw new Error(`${entry}: expected one chunk, got ${chunks.length}`);
-  return chunks[0]!.code;
+  if (result.outputFiles.length !== 1)
+    throw new Error(`${entry}: expected one file, got ${result.outputFiles.length}`);
+  return result.outputFiles[0]!.text;
 }
 
 export type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;

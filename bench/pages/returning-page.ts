@@ -3,19 +3,24 @@
  * `<fashn-try-on>` against the proxy and emulator of the bench server.
  * `firstVisit` supplies a selfie (no kept avatar: normalise, face-to-model,
  * try-on); `laterTryOn` tries another garment with whatever the element
- * finds kept, and says so when it finds nothing.
+ * finds kept, and says so when it finds nothing; `cacheRead` times the kept
+ * avatar's read alone on a fresh page. Every span starts when the element is
+ * created, so the element's own read of its memory on connect is counted.
  */
 import '../../src/index.js';
 import type { FashnTryOn } from '../../src/element/index.js';
+import { sharedTryOnStore } from '../../src/cache/fallback.js';
 import { solidJpegDataUrl } from '../../src/emulator/test-images.js';
 
 export interface VisitTiming {
   /** Whether a kept avatar was used (`fashn-result` detail `avatarCached`). */
   avatarCached: boolean;
-  /** From the call to the `fashn-result` event, ms. */
+  /** From the element's creation to the `fashn-result` event, ms. */
   totalMs: number;
-  /** From the call to the try-on's `fashn-before-run`: what comes before the try-on (avatar or cache read). */
+  /** From the element's creation to the try-on's `fashn-before-run`: what comes before the try-on (avatar or cache read). */
   beforeTryonMs: number;
+  /** From face-to-model's `fashn-before-run` to the made avatar's `fashn-avatar`, ms; NaN when no avatar was made. */
+  faceToModelMs: number;
 }
 
 export type LaterVisit = VisitTiming | { kept: false; state: string };
@@ -51,12 +56,21 @@ async function selfie(): Promise<Blob> {
   return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
 }
 
-/** Times `act` on `element` until its `fashn-result`. */
-async function timeVisit(element: FashnTryOn, act: () => Promise<unknown>): Promise<VisitTiming> {
+/** Times from `started` (the element's creation) to its `fashn-result`, after `act`. */
+async function timeVisit(
+  element: FashnTryOn,
+  started: number,
+  act: () => Promise<unknown>,
+): Promise<VisitTiming> {
   let beforeTryonAt = Number.NaN;
-  const started = performance.now();
+  let beforeAvatarAt = Number.NaN;
+  let avatarAt = Number.NaN;
   element.addEventListener('fashn-before-run', (event) => {
     if (event.detail.model === 'tryon-v1.6') beforeTryonAt = performance.now();
+    else beforeAvatarAt = performance.now();
+  });
+  element.addEventListener('fashn-avatar', (event) => {
+    if (!event.detail.cached) avatarAt = performance.now();
   });
   const result = new Promise<{ avatarCached: boolean; at: number }>((resolve) => {
     element.addEventListener(
@@ -67,15 +81,21 @@ async function timeVisit(element: FashnTryOn, act: () => Promise<unknown>): Prom
   });
   await act();
   const { avatarCached, at } = await result;
-  return { avatarCached, totalMs: at - started, beforeTryonMs: beforeTryonAt - started };
+  return {
+    avatarCached,
+    totalMs: at - started,
+    beforeTryonMs: beforeTryonAt - started,
+    faceToModelMs: avatarAt - beforeAvatarAt,
+  };
 }
 
 /** First visit: the shopper gives a selfie on product page `page`. */
 export async function firstVisit(page: number): Promise<VisitTiming> {
   const photo = await selfie();
+  const started = performance.now();
   const element = addElement(garment(page));
   await element.updateComplete;
-  return timeVisit(element, () => element.useSelfie(photo));
+  return timeVisit(element, started, () => element.useSelfie(photo));
 }
 
 /**
@@ -84,6 +104,7 @@ export async function firstVisit(page: number): Promise<VisitTiming> {
  * which is reported as `{ kept: false }` (and nothing is paid).
  */
 export async function laterTryOn(page: number): Promise<LaterVisit> {
+  const started = performance.now();
   const element = addElement(garment(page));
   await element.updateComplete;
   const noAvatar = new Promise<{ kept: false; state: string }>((resolve) => {
@@ -92,16 +113,33 @@ export async function laterTryOn(page: number): Promise<LaterVisit> {
       if (state === 'consent' || state === 'capture') resolve({ kept: false, state });
     });
   });
-  const visit = timeVisit(element, () => element.tryOn());
+  const visit = timeVisit(element, started, () => element.tryOn());
   visit.catch(() => undefined); // left pending (and later canceled) when nothing is kept
   const outcome = await Promise.race([visit, noAvatar]);
   if ('kept' in outcome) element.remove();
   return outcome;
 }
 
+/**
+ * The cache read alone, on a fresh page with no element: opening the page's
+ * IndexedDB store (with its purge of expired records) and reading the current
+ * avatar with its bytes, ms. Rejects when no avatar is kept.
+ */
+export async function cacheRead(): Promise<number> {
+  const started = performance.now();
+  const avatar = await (await sharedTryOnStore()).getAvatar();
+  const ms = performance.now() - started;
+  if (!avatar) throw new Error('no kept avatar to read');
+  return ms;
+}
+
 declare global {
   interface Window {
-    bench?: { firstVisit: typeof firstVisit; laterTryOn: typeof laterTryOn };
+    bench?: {
+      firstVisit: typeof firstVisit;
+      laterTryOn: typeof laterTryOn;
+      cacheRead: typeof cacheRead;
+    };
   }
 }
-window.bench = { firstVisit, laterTryOn };
+window.bench = { firstVisit, laterTryOn, cacheRead };
