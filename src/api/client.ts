@@ -53,8 +53,15 @@ export interface FashnClientOptions {
   /** Jitter source, default `Math.random`. */
   random?: () => number;
   retry?: Partial<RetryPolicy>;
-  /** Send `?wait=<ms>` with status requests so a proxy that supports it can hold them (default false). */
+  /**
+   * Send `?wait=<ms>` with status requests so a proxy that supports it can hold them
+   * (default false). While answers come back held, `predict` re-asks at once; an early
+   * answer with the status unchanged (a proxy that does not hold) returns that
+   * prediction to the normal schedule.
+   */
   longPoll?: boolean;
+  /** With `longPoll`, the `wait` asked for while the proxy holds (default 25 000, the proxy's cap). */
+  longPollWaitMs?: number;
   /** Adjusts the polling schedule (see polling.ts); for benchmarks. */
   pollTuning?: Partial<PollTuning>;
   /**
@@ -123,6 +130,9 @@ type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 /** Marks the internal abort of a `predict` that ran out of time. */
 const TIMED_OUT = Symbol('timed out');
 
+/** An unchanged status that took this long was held: no plain round trip to FASHN is slower. */
+const HELD_MS = 1_000;
+
 /** A body that could not be read as JSON. */
 const NOT_JSON = Symbol('not JSON');
 
@@ -136,6 +146,7 @@ export class FashnClient {
   readonly #random: () => number;
   readonly #retryPolicy: RetryPolicy;
   readonly #longPoll: boolean;
+  readonly #longPollWaitMs: number;
   readonly #pollTuning: Partial<PollTuning> | undefined;
   readonly #validate: InputValidators | undefined;
 
@@ -149,6 +160,7 @@ export class FashnClient {
     this.#random = options.random ?? Math.random;
     this.#retryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.#longPoll = options.longPoll ?? false;
+    this.#longPollWaitMs = options.longPollWaitMs ?? 25_000;
     this.#pollTuning = options.pollTuning;
     this.#validate = options.validate;
   }
@@ -403,11 +415,18 @@ export class FashnClient {
     };
     let delay = nextDelay();
     let failures = 0;
+    // Long-polling: while the proxy holds, it does the waiting; re-ask at once with a long wait.
+    let holding = this.#longPoll;
+    let previous = 'starting';
     for (;;) {
       if (delay > 0) await raceAbort(this.#sleepImpl(delay, signal), signal);
       const sentAt = this.#now();
-      // Long-polling: a proxy may hold the request until the poll after this one is due.
-      const waitMs = this.#longPoll ? schedule.gapAfter(sentAt + oneWayMs - issuedAt) : undefined;
+      // Back on the schedule, a proxy may still hold the request until the next poll is due.
+      const waitMs = holding
+        ? this.#longPollWaitMs
+        : this.#longPoll
+          ? schedule.gapAfter(sentAt + oneWayMs - issuedAt)
+          : undefined;
       let answer: StatusResponse;
       try {
         answer = await this.status(id, { signal, waitMs });
@@ -436,7 +455,10 @@ export class FashnClient {
       }
       schedule.observe(lastSeen, status);
       plan.onPending(status);
-      delay = nextDelay();
+      // Early and unchanged: nobody held it, so re-asking at once would spin.
+      holding &&= status !== previous || receivedAt - sentAt >= HELD_MS;
+      previous = status;
+      delay = holding ? 0 : nextDelay();
     }
   }
 

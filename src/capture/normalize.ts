@@ -5,8 +5,9 @@
  * short or undecodable (`invalid-image`), and over 25 MB or 50 megapixels
  * judged from the header before decoding (`image-too-large`).
  *
- * The page stays responsive: `createImageBitmap` decodes and downscales off
- * the main thread, and `OffscreenCanvas.convertToBlob` encodes asynchronously.
+ * The page stays responsive: `createImageBitmap` (or WebCodecs' `ImageDecoder`
+ * for large JPEGs) decodes and downscales off the main thread, and
+ * `OffscreenCanvas.convertToBlob` encodes asynchronously.
  * (A Worker would need a `worker-src` CSP entry the element does not ask for.)
  * Both are required, as by the element's camera (Safari 16.4+).
  */
@@ -34,7 +35,11 @@ export interface NormalizeOptions {
   maxPixels?: number;
   /** Stops the work; the promise then rejects with a `canceled` FashnError. */
   signal?: AbortSignal;
-  /** The decoder; `globalThis.createImageBitmap` by default. */
+  /**
+   * The decoder; `globalThis.createImageBitmap` by default, after trying a
+   * cheaper reduced-scale decode of large JPEGs with `ImageDecoder`. When
+   * given, it decodes every photo.
+   */
   createImageBitmap?: (image: Blob, options?: ImageBitmapOptions) => Promise<ImageBitmap>;
 }
 
@@ -125,8 +130,13 @@ export async function normalizeImage(
   const source = field ? blobWithOrientationReset(file, field) : file;
 
   const scale = Math.min(1, settings.maxSide / Math.max(header.width, header.height));
-  const resizeWidth = scale < 1 ? header.width * scale : undefined;
-  const image = await decode(source, header.format, resizeWidth, options.createImageBitmap);
+  const resizeWidth = scale < 1 ? Math.max(1, Math.round(header.width * scale)) : undefined;
+  const image =
+    (!options.createImageBitmap &&
+      header.format === 'jpeg' &&
+      resizeWidth &&
+      (await decodeScaled(source, header, resizeWidth))) ||
+    (await decode(source, header.format, resizeWidth, options.createImageBitmap));
   try {
     throwIfAborted(signal);
     const shown = orientedSize(orientation, image.width, image.height);
@@ -282,6 +292,42 @@ async function encodeJpeg(canvas: OffscreenCanvas, quality: number): Promise<Blo
 
 // ---------------------------------------------------------------- decoding
 
+/**
+ * Decodes a JPEG at the smallest scale n/8 the decoder produces cheaply (in
+ * the DCT, skipping most of the work) that still covers `resizeWidth`, then
+ * downscales that with high quality: about half the cost of decoding every
+ * pixel first. Undefined, for the usual decode, where `ImageDecoder` is
+ * missing, fails or picks another size.
+ */
+async function decodeScaled(
+  blob: Blob,
+  { width, height }: Size,
+  resizeWidth: number,
+): Promise<ImageBitmap | undefined> {
+  const eighths = Math.ceil((8 * resizeWidth) / width);
+  if (typeof ImageDecoder !== 'function' || eighths > 7) return undefined;
+  let frame: VideoFrame | undefined;
+  try {
+    const decoder = new ImageDecoder({
+      data: blob.stream(),
+      type: 'image/jpeg',
+      desiredWidth: Math.ceil((width * eighths) / 8),
+      desiredHeight: Math.ceil((height * eighths) / 8),
+    });
+    try {
+      frame = (await decoder.decode()).image;
+    } finally {
+      decoder.close();
+    }
+    if (frame.displayWidth < resizeWidth) return undefined;
+    return await createImageBitmap(frame, { resizeWidth, resizeQuality: 'high' });
+  } catch {
+    return undefined;
+  } finally {
+    frame?.close();
+  }
+}
+
 /** Decodes `blob` in stored orientation, downscaled to `width` (height by aspect ratio) when given. */
 async function decode(
   blob: Blob,
@@ -292,9 +338,7 @@ async function decode(
   try {
     return await decoder(blob, {
       imageOrientation: 'from-image',
-      ...(width === undefined
-        ? {}
-        : { resizeWidth: Math.max(1, Math.round(width)), resizeQuality: 'high' as const }),
+      ...(width === undefined ? {} : { resizeWidth: width, resizeQuality: 'high' as const }),
     });
   } catch (error) {
     if (format !== 'heic' && format !== 'avif')

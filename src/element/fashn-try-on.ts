@@ -619,6 +619,9 @@ export class FashnTryOn extends LitElement {
         baseUrl: config.proxyUrl,
         fetch: this.fetch,
         requestInit: this.requestInit,
+        // Held status requests where the proxy supports ?wait= (the reference
+        // proxy does); a plain forwarder answers at once and polling takes over.
+        longPoll: true,
       }),
       memory,
       beforeRun: (model, inputs, step) => {

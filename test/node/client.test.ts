@@ -22,6 +22,7 @@ import {
 } from '../../src/api/retry.js';
 import { inputSchemas, type ModelInputs, type ModelName } from '../../src/api/schemas.js';
 import { createFashnEmulator, type EmulatorOptions } from '../../src/emulator/index.js';
+import { createFashnProxy } from '../../src/proxy/index.js';
 import { solidJpegDataUrl } from '../../src/emulator/test-images.js';
 
 const BASE_URL = 'http://fashn.test/v1';
@@ -125,6 +126,51 @@ function setup(options: SetupOptions = {}) {
   const count = (kind: 'run' | 'status' | 'cancel') =>
     emulator.requests.filter((r) => r.kind === kind).length;
   return { time, emulator, client, sent, count };
+}
+
+/**
+ * A `longPoll` client talking to the reference proxy, which holds `?wait=` on the
+ * same virtual clock and asks the emulator upstream. Only the proxy's upstream
+ * calls count as in flight: a held request waits on virtual timers.
+ */
+function setupThroughProxy(oneWayMs = 20) {
+  const time = new VirtualTime();
+  const emulator = createFashnEmulator({ speed: 1, now: time.clock });
+  const proxy = createFashnProxy({
+    apiKey: 'sk-proxy',
+    upstream: BASE_URL,
+    fetch: async (input, init) => {
+      time.inFlight += 1;
+      try {
+        return await emulator.handle(new Request(input, init));
+      } finally {
+        time.inFlight -= 1;
+      }
+    },
+    rateLimit: false,
+    now: time.clock,
+    sleep: time.sleep,
+  });
+  const statusUrls: string[] = [];
+  const client = new FashnClient({
+    baseUrl: 'http://shop.test/api/fashn',
+    fetch: async (input, init) => {
+      const request = new Request(input, init);
+      if (request.url.includes('/status/')) statusUrls.push(request.url);
+      await time.sleep(oneWayMs);
+      const response = await proxy(request);
+      const body = await response.text();
+      await time.sleep(oneWayMs);
+      return new Response(body, { status: response.status, headers: response.headers });
+    },
+    now: time.clock,
+    sleep: time.sleep,
+    random: () => 0.5,
+    longPoll: true,
+  });
+  const count = (kind: 'run' | 'status' | 'cancel') =>
+    emulator.requests.filter((r) => r.kind === kind).length;
+  return { time, emulator, client, statusUrls, count };
 }
 
 /** Asserts a FashnError with these fields. */
@@ -1003,6 +1049,66 @@ describe('FashnClient against the emulator', () => {
       longStatus.map((r) => r.url).join(),
     );
     assert.equal(result.output.length, 1);
+  });
+
+  it('with longPoll through a holding proxy, re-asks at once and notices completion promptly', async () => {
+    const { time, client, emulator, statusUrls } = setupThroughProxy();
+    const pending: string[] = [];
+    const result = await time.run(
+      client.predict('face-to-model', AVATAR_INPUTS, {
+        onProgress: (p) => p.predictionId && p.status !== 'starting' && pending.push(p.status),
+      }),
+    );
+    assert.ok(statusUrls.length <= 3, statusUrls.join());
+    assert.ok(
+      statusUrls.every((url) => url.endsWith('?wait=25000')),
+      statusUrls.join(),
+    );
+    const completedAt = emulator.predictions.get(result.id)?.completedAt;
+    assert.ok(completedAt !== undefined);
+    const lateMs = time.now - completedAt;
+    // One proxy interval (250 ms) plus the way back, not a schedule gap.
+    assert.ok(lateMs >= 0 && lateMs <= 400, `noticed ${lateMs} ms after completion`);
+    assert.ok(pending.includes('processing'), pending.join());
+  });
+
+  it('with longPoll but a forwarder that does not hold, falls back to the schedule', async () => {
+    // No jitter: both predictions take exactly the nominal 12 s.
+    const plain = setup({ emulator: { jitter: 0 } });
+    await plain.time.run(plain.client.predict('face-to-model', AVATAR_INPUTS));
+    const long = setup({ emulator: { jitter: 0 }, client: { longPoll: true } });
+    const result = await long.time.run(long.client.predict('face-to-model', AVATAR_INPUTS));
+    assert.equal(result.output.length, 1);
+    const statusRequests = long.count('status');
+    // At most one extra look per status change (in_queue, processing), never a spin.
+    assert.ok(
+      statusRequests >= plain.count('status') && statusRequests <= plain.count('status') + 2,
+      `${statusRequests} status requests, ${plain.count('status')} without longPoll`,
+    );
+    const urls = long.sent.filter((r) => r.url.includes('/status/')).map((r) => r.url);
+    assert.ok(urls.at(-1)?.endsWith('?wait=300'), `back on the dense schedule: ${urls.join()}`);
+  });
+
+  it('abort during a held status request sends cancel and rejects at once', async () => {
+    const { time, client, emulator, statusUrls, count } = setupThroughProxy();
+    const controller = new AbortController();
+    let id = '';
+    const abortAt = time.now + 6_000; // mid-prediction: a status request is being held
+    void time.sleep(6_000).then(() => controller.abort());
+    await assert.rejects(
+      time.run(
+        client.predict('face-to-model', AVATAR_INPUTS, {
+          signal: controller.signal,
+          onPredictionId: (i) => void (id = i),
+        }),
+      ),
+      (error: FashnError) => fashnError({ code: 'canceled', predictionId: id })(error),
+    );
+    assert.equal(time.now, abortAt, 'the held request was not waited out');
+    assert.ok(statusUrls.length <= 2, statusUrls.join());
+    await time.run(time.sleep(100));
+    assert.equal(count('cancel'), 1);
+    assert.equal(emulator.predictions.get(id)?.status, 'canceled');
   });
 
   it('status() reads one answer; cancel() never throws', async () => {
