@@ -442,7 +442,9 @@ describe('FashnClient against the emulator', () => {
   });
 
   it('reports progress and the id before the first poll, and returns output strings', async () => {
-    const { time, client, count, emulator } = setup();
+    // No jitter: with it, a prediction's queue phase (seeded by its random id)
+    // can outlast the first poll and add an in_queue event.
+    const { time, client, count, emulator } = setup({ emulator: { jitter: 0 } });
     const events: PredictProgress[] = [];
     let statusRequestsAtId = -1;
     const result = await time.run(
