@@ -32,7 +32,7 @@ import type { ModelName, PredictionStatus } from './schemas.js';
 
 /** Inputs that shape a prediction's duration: the try-on `mode`, and for `quality` the image sizes. */
 export interface DurationInputs {
-  mode?: string;
+  mode?: unknown;
   model_image?: unknown;
   garment_image?: unknown;
 }
@@ -51,6 +51,7 @@ function approximateBytes(image: unknown): number {
  * Expected duration in ms of a prediction (face-to-model ≈ 12 s; tryon performance 5 s,
  * balanced 8 s, quality ≈ 15 s). FASHN gives quality as 12–17 s depending on the input
  * resolution, so it grows from 12 s to 17 s with the inputs' size (4 MB and up = 17 s).
+ * The emulator plays predictions for exactly this long, so client and emulator agree.
  */
 export function expectedDurationMs(model: ModelName, inputs?: DurationInputs): number {
   if (model === 'face-to-model') return 12_000;

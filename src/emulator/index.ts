@@ -47,7 +47,8 @@ import { loadInputImage, RuntimeFailure } from './load-image.js';
 import { hashString, seededRandom } from './random.js';
 import { renderAvatar } from './render-avatar.js';
 import { prepareGarment, renderTryon } from './render-tryon.js';
-import { documentedDurationMs, phaseAt, planTimeline, type Timeline } from './timeline.js';
+import { expectedDurationMs } from '../api/polling.js';
+import { phaseAt, planTimeline, type Timeline } from './timeline.js';
 import type {
   EmulatedPrediction,
   EmulatorOptions,
@@ -484,7 +485,7 @@ export function createFashnEmulator(initialOptions: EmulatorOptions = {}): Fashn
       inputs: run.inputs,
       timeline: planTimeline(
         now,
-        documentedDurationMs(run.model, run.values),
+        expectedDurationMs(run.model, run.values),
         options.speed,
         options.jitter,
         seededRandom(hashString(id)),

@@ -2,7 +2,6 @@
  * When a prediction changes status. FASHN's statuses are computed from the clock,
  * so an injected clock drives the whole sequence in tests.
  */
-import type { ModelName } from '../api/schemas.js';
 
 /** Share of the duration spent `starting`, then `in_queue`; the rest is `processing`. */
 const STARTING_SHARE = 0.03;
@@ -21,30 +20,6 @@ export interface Timeline {
   endsAt: number;
   /** `processing` -> `failed`, when it fails. */
   failsAt: number;
-}
-
-/** Approximate bytes of an image input: data: URLs by their length, remote URLs as a typical photo. */
-function approximateBytes(value: unknown): number {
-  if (typeof value !== 'string') return 0;
-  return value.startsWith('data:') ? (value.length * 3) / 4 : 1_500_000;
-}
-
-/**
- * FASHN's documented processing time in ms: face-to-model 12 s; tryon-v1.6
- * performance 5 s, balanced 8 s, quality 12–17 s growing with the input size.
- */
-export function documentedDurationMs(model: ModelName, inputs: Record<string, unknown>): number {
-  if (model === 'face-to-model') return 12_000;
-  switch (inputs.mode) {
-    case 'performance':
-      return 5_000;
-    case 'quality': {
-      const bytes = approximateBytes(inputs.model_image) + approximateBytes(inputs.garment_image);
-      return 12_000 + 5_000 * Math.min(1, bytes / 4_000_000);
-    }
-    default:
-      return 8_000;
-  }
 }
 
 /**
