@@ -8,6 +8,15 @@ import { defineConfig, type Plugin } from 'vite';
 import type { AddressInfo } from 'node:net';
 import { createDevApi } from './scripts/dev-api.js';
 
+/** FASHN_EMULATOR_SPEED: a factor on FASHN's timings (0.2 = five times faster); unset = 1. */
+function emulatorSpeed(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 1;
+  const speed = Number(value);
+  if (!Number.isFinite(speed) || speed < 0)
+    throw new Error(`FASHN_EMULATOR_SPEED must be a number >= 0 (got "${value}")`);
+  return speed;
+}
+
 function fashnApi(): Plugin {
   return {
     name: 'fashn-try-on-api',
@@ -21,7 +30,7 @@ function fashnApi(): Plugin {
       const api = createDevApi({
         apiKey,
         upstream: process.env.FASHN_API_BASE || undefined,
-        emulator: { speed: Number(process.env.FASHN_EMULATOR_SPEED ?? 1) },
+        emulator: { speed: emulatorSpeed(process.env.FASHN_EMULATOR_SPEED) },
         publicOrigin: () => origin,
         proxy: { log: (line) => server.config.logger.info(line, { timestamp: true }) },
       });

@@ -37,11 +37,10 @@ export function createDevApi(options: DevApiOptions): DevApi {
   // In-process upstream: the proxy "fetches" the emulator without a network hop,
   // but under the public origin, so output URLs point where the browser can load them.
   const emulatorFetch = (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = new Request(input, init);
-    const url = new URL(request.url);
+    const url = new URL(input instanceof Request ? input.url : String(input));
     const path = url.pathname.replace(/^\/v1/, '');
     const publicUrl = new URL(`/emulator${path}${url.search}`, options.publicOrigin());
-    return emulator!.handle(new Request(publicUrl, request));
+    return emulator!.handle(new Request(publicUrl, input instanceof Request ? input : init));
   };
   const proxy = createFashnProxy({
     apiKey: options.apiKey ?? 'emulator-key',

@@ -13,7 +13,7 @@ export type OriginDecision =
   | { kind: 'refused'; origin: string };
 
 /** Methods the proxy answers; preflights advertise them. */
-export const ALLOWED_METHODS = 'GET, POST, OPTIONS';
+const ALLOWED_METHODS = 'GET, POST, OPTIONS';
 
 /** Response headers a cross-origin page may read (the element honours Retry-After). */
 const EXPOSED_HEADERS = 'Retry-After';

@@ -89,7 +89,7 @@ export function checkRunBody(text: string, models: ReadonlyMap<string, InputSche
  * must be valid JSON (it is only scanned, not checked). Strings are skipped
  * with `indexOf`, so a multi-megabyte data URL costs one native search.
  */
-export function findDuplicateKey(text: string): string[] | undefined {
+function findDuplicateKey(text: string): string[] | undefined {
   /** Per open object or array: its keys so far (`undefined` for arrays) and its own key. */
   const stack: Array<{ keys: Set<string> | undefined; name: string }> = [];
   let expectKey = false;
