@@ -13,7 +13,7 @@ export interface CameraControllerOptions {
 }
 
 /** Maps a getUserMedia failure to SPEC's error codes. */
-export function cameraError(cause: unknown): FashnError {
+function cameraError(cause: unknown): FashnError {
   const name = (cause as { name?: string } | null)?.name;
   const denied = name === 'NotAllowedError' || name === 'SecurityError';
   return new FashnError({

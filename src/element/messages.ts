@@ -5,15 +5,13 @@ import type { Strings } from '../i18n/index.js';
 /**
  * The same error (code, names, ids) with its message in the UI language and its
  * `step` set. An `ImageLoadError` in `tryon` is about the garment (the shop's
- * problem), in `avatar` about the shopper's photo. `invalid-config` messages
- * that already name the attribute are kept.
+ * problem), in `avatar` about the shopper's photo.
  */
 export function localizeError(error: FashnError, t: Strings, step: FashnErrorStep): FashnError {
   const name = error.fashnName;
   let message = t[`error.${error.code}`];
   if (error.code === 'invalid-config') {
     if (error.attribute === 'garment-image') message = t['error.garment'];
-    else if (error.message.startsWith(message)) message = error.message;
   } else if (name === 'PoseError' || name === 'ContentModerationError')
     message = t[`error.${name}`];
   else if (name === 'ImageLoadError')

@@ -133,7 +133,7 @@ export async function makeAvatar(
 }
 
 /** `tryon-v1.6` parameters from the configuration (everything but the two images). */
-export function tryonParams(config: TryOnConfig, seed = config.seed) {
+function tryonParams(config: TryOnConfig, seed = config.seed) {
   return {
     category: config.category,
     mode: config.mode,

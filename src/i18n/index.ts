@@ -22,7 +22,7 @@ const loaded: Record<string, Strings> = { en };
 const loading: Record<string, Promise<Strings>> = {};
 
 /** The built-in language of a `lang` value: its primary subtag when built in, else `en`. */
-export function languageOf(lang: string | null | undefined): string {
+function languageOf(lang: string | null | undefined): string {
   const code = (lang ?? '').toLowerCase().split('-')[0]!;
   return LANGUAGES.includes(code) ? code : 'en';
 }
