@@ -414,6 +414,7 @@ export class FashnTryOn extends LitElement {
     },
     takePhoto: () => void this.#takePhoto(),
     switchCamera: () => this.#camera.switchCamera(),
+    retryCamera: () => this.#camera.start(),
     pickFile: (file) => {
       if (!file) return;
       this.#setPhoto(file);
@@ -797,7 +798,7 @@ export class FashnTryOn extends LitElement {
   }
 
   #localize(error: FashnError, step: FashnErrorStep = error.step ?? 'config'): FashnError {
-    return localizeError(error, this.#t, step);
+    return localizeError(error, this.#t, step, this.#config.capture.upload);
   }
 
   #report(error: FashnError): void {

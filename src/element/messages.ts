@@ -5,12 +5,20 @@ import type { Strings } from '../i18n/index.js';
 /**
  * The same error (code, names, ids) with its message in the UI language and its
  * `step` set. An `ImageLoadError` in `tryon` is about the garment (the shop's
- * problem), in `avatar` about the shopper's photo.
+ * problem), in `avatar` about the shopper's photo. A camera failure where the
+ * shop offers no upload says to try the camera again instead of to upload.
  */
-export function localizeError(error: FashnError, t: Strings, step: FashnErrorStep): FashnError {
+export function localizeError(
+  error: FashnError,
+  t: Strings,
+  step: FashnErrorStep,
+  canUpload = true,
+): FashnError {
   const name = error.fashnName;
   let message = t[`error.${error.code}`];
-  if (error.code === 'invalid-config') {
+  if (!canUpload && step === 'capture' && error.code.startsWith('camera-'))
+    message = t['error.camera-retry'];
+  else if (error.code === 'invalid-config') {
     if (error.attribute === 'garment-image') message = t['error.garment'];
   } else if (name === 'PoseError' || name === 'ContentModerationError')
     message = t[`error.${name}`];

@@ -27,6 +27,7 @@ export interface ViewActions {
   continue(): void;
   takePhoto(): void;
   switchCamera(): void;
+  retryCamera(): void;
   pickFile(file: File | undefined): void;
   usePhoto(): void;
   retake(): void;
@@ -121,6 +122,7 @@ const STEPS: Record<FashnState, (v: ViewModel, a: ViewActions) => TemplateResult
             : nothing
         }
         ${live && camera.cameras > 1 ? button(t.switchCamera, a.switchCamera, 'switch-camera') : nothing}
+        ${capture.camera && camera.error ? button(t.tryAgain, a.retryCamera, 'retry-camera') : nothing}
       </div>
       ${capture.upload ? renderUpload(v, a) : nothing}`;
   },

@@ -49,6 +49,8 @@ export const de: Strings = {
     'Der Kamerazugriff ist blockiert. Erlaube ihn in den Browsereinstellungen oder lade ein Foto hoch.',
   'error.camera-unavailable':
     'Die Kamera ist hier nicht verfügbar. Lade stattdessen ein Foto hoch.',
+  'error.camera-retry':
+    'Die Kamera ist nicht gestartet. Erlaube sie in den Browser-Einstellungen oder schließe andere Apps, die sie nutzen, und versuche es erneut.',
   'error.invalid-image': 'Diese Datei können wir nicht lesen. Wähle ein JPEG- oder PNG-Foto.',
   'error.image-too-large': 'Das Foto ist zu groß. Wähle eines unter 25 MB.',
   'error.network': 'Keine Verbindung. Prüfe deine Internetverbindung und versuche es erneut.',

@@ -45,6 +45,8 @@ export const en = {
   'error.camera-denied':
     'Camera access is blocked. Allow it in your browser settings, or upload a photo instead.',
   'error.camera-unavailable': 'The camera isn’t available here. Upload a photo instead.',
+  'error.camera-retry':
+    'The camera didn’t start. Allow it in your browser settings or close other apps using it, then try again.',
   'error.invalid-image': 'We can’t read that file. Choose a JPEG or PNG photo.',
   'error.image-too-large': 'That photo is too large. Choose one under 25 MB.',
   'error.network': 'No connection. Check your internet, then try again.',

@@ -47,6 +47,8 @@ export const es: Strings = {
   'error.camera-denied':
     'El acceso a la cámara está bloqueado. Permítelo en los ajustes del navegador o sube una foto.',
   'error.camera-unavailable': 'La cámara no está disponible aquí. Sube una foto en su lugar.',
+  'error.camera-retry':
+    'La cámara no se ha iniciado. Permítela en los ajustes del navegador o cierra otras apps que la usen y vuelve a intentarlo.',
   'error.invalid-image': 'No podemos leer ese archivo. Elige una foto JPEG o PNG.',
   'error.image-too-large': 'Esa foto es demasiado grande. Elige una de menos de 25 MB.',
   'error.network': 'Sin conexión. Revisa tu conexión a internet y vuelve a intentarlo.',

@@ -47,6 +47,8 @@ export const fr: Strings = {
   'error.camera-denied':
     'L’accès à la caméra est bloqué. Autorisez-le dans les réglages du navigateur, ou importez une photo.',
   'error.camera-unavailable': 'La caméra n’est pas disponible ici. Importez plutôt une photo.',
+  'error.camera-retry':
+    'La caméra n’a pas démarré. Autorisez-la dans les réglages du navigateur ou fermez les autres apps qui l’utilisent, puis réessayez.',
   'error.invalid-image': 'Ce fichier est illisible. Choisissez une photo JPEG ou PNG.',
   'error.image-too-large': 'Cette photo est trop lourde. Choisissez-en une de moins de 25 Mo.',
   'error.network': 'Pas de connexion. Vérifiez votre connexion Internet, puis réessayez.',

@@ -143,6 +143,30 @@ describe('<fashn-try-on> capture', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('offers the camera again, not upload, when the shop allows only the camera', async () => {
+    const working = navigator.mediaDevices.getUserMedia;
+    navigator.mediaDevices.getUserMedia = () =>
+      Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+    const el = await mount({ 'garment-image': garment, capture: 'camera' });
+    const events = record(el);
+    await press(el, 'Try it on');
+    await press(el, 'Continue');
+    await waitUntil(() => events.some((e) => e.type === 'fashn-error'), 'camera error');
+    await el.updateComplete;
+    const alert = el.shadowRoot!.querySelector('[role="alert"]')!.textContent!;
+    expect(alert).to.match(/try again/i);
+    expect(alert).to.not.match(/upload/i);
+    expect(events.find((e) => e.type === 'fashn-error')!.detail.message).to.equal(alert.trim());
+    expect(control(el, 'Upload a photo')).to.equal(undefined);
+    await settled(el);
+    await expect(el).to.be.accessible();
+    navigator.mediaDevices.getUserMedia = working;
+    await press(el, 'Try again');
+    await cameraReady(el);
+    expect(el.shadowRoot!.querySelector('[role="alert"]')).to.equal(null);
+    expect(control(el, 'Take photo')).to.not.equal(undefined);
+  });
+
   it('maps a missing, busy or unsupported camera to camera-unavailable', async () => {
     for (const failure of [
       () => Promise.reject(new DOMException('none', 'NotFoundError')),
