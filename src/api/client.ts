@@ -111,6 +111,11 @@ export interface PredictOptions {
   resumeId?: string;
   /** When resuming: when the prediction started (ms since epoch), for elapsed/estimates. */
   startedAt?: number;
+  /**
+   * False when `inputs` cannot be sent again (a resumed run whose photo is gone):
+   * then nothing POSTs run, not even FASHN's one rerun after a `PipelineError`.
+   */
+  rerunnable?: boolean;
 }
 
 export interface PredictResult {
@@ -356,7 +361,12 @@ export class FashnClient {
           predictionId,
         });
         // PipelineError: FASHN's own advice is to run again; failed attempts are not charged.
-        if (failure.fashnName !== 'PipelineError' || pipelineReruns >= 1) throw failure;
+        if (
+          failure.fashnName !== 'PipelineError' ||
+          pipelineReruns >= 1 ||
+          options.rerunnable === false
+        )
+          throw failure;
         pipelineReruns += 1;
         id = undefined;
         report({

@@ -63,7 +63,8 @@ const ignore = () => {};
  * `client.predict` that survives a reload: it resumes the prediction recorded
  * under `requestKey` (or `options.resume`) by polling its id; otherwise it runs
  * one, recording it once FASHN has issued the id (before the first poll). An id
- * FASHN no longer knows (404) is run again rather than failed. The record is
+ * FASHN no longer knows (404) is run again rather than failed, unless the inputs
+ * cannot be sent again (`rerunnable: false`). The record is
  * cleared when the prediction ends, however it ends. Storage failures never
  * fail the prediction.
  */
@@ -85,7 +86,8 @@ export async function predictResumable<M extends ModelName>(
           resumed: true,
         };
       } catch (error) {
-        if (!isFashnError(error) || error.httpStatus !== 404) throw error;
+        if (!isFashnError(error) || error.httpStatus !== 404 || predict.rerunnable === false)
+          throw error;
       }
     }
     const record = { model, requestKey, startedAt: now(), avatarKey, garment };

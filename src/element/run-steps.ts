@@ -112,6 +112,8 @@ export async function makeAvatar(
           requestKey: id,
           avatarKey: id,
           resume,
+          // A resumed avatar run has no photo left to send again.
+          rerunnable: face !== '',
           signal: shared,
           onProgress: (detail) => {
             lastProgress.set(id, detail);

@@ -155,6 +155,38 @@ describe('predictResumable', () => {
   });
 });
 
+describe('a resumed run without its inputs', () => {
+  beforeEach(() => resetEmulator());
+
+  it('never runs again: a forgotten id or a PipelineError fails instead of sending an empty photo', async () => {
+    const { store } = pages();
+    const { key } = await faceInputs();
+    const client = new FashnClient({ pollTuning: FAST, baseUrl: API });
+    const gone: FaceToModelInputs = { face_image: '', aspect_ratio: '2:3' };
+    await store.setPending({
+      model: 'face-to-model',
+      requestKey: key,
+      predictionId: 'forgotten-by-fashn',
+      startedAt: Date.now(),
+    });
+    const forgotten = await predictResumable(client, store, 'face-to-model', gone, {
+      requestKey: key,
+      rerunnable: false,
+    }).catch((e: unknown) => e as FashnError);
+    expect(isFashnError(forgotten) && forgotten.httpStatus).to.equal(404);
+
+    await addFault({ kind: 'run', model: 'face-to-model', fail: { name: 'PipelineError' } });
+    const { inputs } = await faceInputs();
+    const { id } = await client.run('face-to-model', inputs);
+    const failed = await client
+      .predict('face-to-model', gone, { resumeId: id, rerunnable: false })
+      .catch((e: unknown) => e as FashnError);
+    expect(isFashnError(failed) && failed.fashnName).to.equal('PipelineError');
+    expect(await runs('face-to-model')).to.equal(1);
+    expect(await store.listPending()).to.deep.equal([]);
+  });
+});
+
 describe('one avatar for every element and tab', () => {
   beforeEach(() => resetEmulator());
 
