@@ -59,6 +59,8 @@ await esbuild({
 // 3: npm entry points, dependencies external.
 const external = [
   ...Object.keys(pkg.dependencies ?? {}),
+  // Optional peers (redis for the multi-instance store) are the shop's to install.
+  ...Object.keys(pkg.peerDependencies ?? {}),
   ...builtinModules,
   ...builtinModules.map((name) => `node:${name}`),
 ];

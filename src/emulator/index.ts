@@ -49,6 +49,7 @@ import { renderAvatar } from './render-avatar.js';
 import { prepareGarment, renderTryon } from './render-tryon.js';
 import { expectedDurationMs } from '../api/polling.js';
 import { phaseAt, planTimeline, type Timeline } from './timeline.js';
+import { deliverWebhook, webhookUrlIn } from './webhook.js';
 import type {
   EmulatedPrediction,
   EmulatorOptions,
@@ -75,6 +76,7 @@ interface ResolvedOptions {
   apiKey?: string;
   now: () => number;
   fetch: typeof fetch;
+  sleep: (ms: number) => Promise<void>;
   publicUrl?: string;
   rateLimitPerMinute?: number;
   maxConcurrent?: number;
@@ -106,6 +108,7 @@ function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     now: options.now ?? Date.now,
     // Looked up per call, so a fetch patched after creation is used.
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    sleep: options.sleep ?? sleep,
     publicUrl: options.publicUrl?.replace(/\/+$/, ''),
     rateLimitPerMinute: options.rateLimitPerMinute,
     maxConcurrent: options.maxConcurrent,
@@ -519,6 +522,8 @@ export function createFashnEmulator(initialOptions: EmulatorOptions = {}): Fashn
     if (method !== 'POST') return apiError(404, 'NotFound', `No endpoint ${method} …/run`);
     const valid = validateRun(body);
     if (valid instanceof Response) return valid;
+    const webhookUrl = webhookUrlIn(url);
+    if (webhookUrl instanceof Error) return apiError(400, 'BadRequest', webhookUrl.message);
     const refusal = limitRefusal(options.now());
     if (refusal) return refusal;
     // `fail` rules are spent only by runs that create a prediction.
@@ -529,8 +534,35 @@ export function createFashnEmulator(initialOptions: EmulatorOptions = {}): Fashn
     }
     const record = createPrediction(valid, url, rule?.fail, options.now());
     entry.predictionId = record.id;
+    if (webhookUrl) notify(record, webhookUrl);
     const response = json({ id: record.id, error: null });
     return rule?.headers ? withHeaders(response, rule.headers) : response;
+  }
+
+  /** FASHN's webhook: the final status POSTed to `url` once the prediction ends. */
+  function notify(record: PredictionRecord, url: string): void {
+    const { fetch: fetchImpl, sleep: sleepImpl, speed } = options;
+    let settled = false;
+    void record.work.then(() => (settled = true));
+    void deliverWebhook({
+      url,
+      speed,
+      // A reset forgets the prediction: nobody is told about it any more.
+      fetch: (input, init) =>
+        record.abandoned
+          ? Promise.resolve(new Response(null, { status: 204 }))
+          : fetchImpl(input, init),
+      sleep: sleepImpl,
+      msUntilFinal() {
+        if (record.abandoned) return undefined;
+        const now = options.now();
+        const state = stateAt(record, now);
+        if (!isPending(state.status) && (settled || state.status === 'canceled')) return undefined;
+        const end = record.outcome?.ok === false ? record.timeline.failsAt : record.timeline.endsAt;
+        return Math.max(0, end - now);
+      },
+      finalBody: () => statusBody(record, stateAt(record, options.now())),
+    });
   }
 
   function notFound(id: string): Response {
@@ -540,7 +572,13 @@ export function createFashnEmulator(initialOptions: EmulatorOptions = {}): Fashn
   async function status(id: string): Promise<Response> {
     const record = predictions.get(id);
     if (!record) return notFound(id);
-    return json(statusBody(record, await settledState(record)));
+    const state = await settledState(record);
+    // FASHN tells what a finished prediction cost (the official SDK reads it as `creditsUsed`).
+    const cost: Record<string, string> =
+      state.status === 'completed' && record.outcome?.ok
+        ? { 'x-fashn-credits-used': String(record.outcome.files.length) }
+        : {};
+    return json(statusBody(record, state), 200, cost);
   }
 
   async function cancel(id: string): Promise<Response> {

@@ -12,8 +12,10 @@ export interface EmulatorOptions {
   apiKey?: string;
   /** Clock, injectable for tests. Default Date.now. */
   now?: () => number;
-  /** fetch used to load http(s) input images. Default globalThis.fetch. */
+  /** fetch used to load http(s) input images and to deliver webhooks. Default globalThis.fetch. */
   fetch?: typeof fetch;
+  /** Waits `ms` on the `now` clock (webhook timing). Default setTimeout. */
+  sleep?: (ms: number) => Promise<void>;
   /** Absolute base for output URLs when return_base64 is false (default: derived from the request URL's mount). */
   publicUrl?: string;
   /** Optional limits to emulate 429s: generations per minute (RateLimitExceeded) and predictions in flight (ConcurrencyLimitExceeded). Default: none. */

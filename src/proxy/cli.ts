@@ -89,6 +89,7 @@ export async function main(
   }
 
   let dispatch: NodeHandler | undefined;
+  let proxyShutdown: (() => Promise<void>) | undefined;
   const server = createServer((req, res) => {
     if (dispatch) void dispatch(req, res);
     else res.writeHead(503).end();
@@ -102,8 +103,10 @@ export async function main(
   });
   const url = serverUrl(server.address() as AddressInfo);
 
-  const close = () =>
-    new Promise<void>((resolve) => {
+  const close = async () => {
+    // Held long-polls get the latest status now, before their connections close.
+    await proxyShutdown?.();
+    await new Promise<void>((resolve) => {
       const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
       force.unref();
       server.close(() => {
@@ -112,6 +115,7 @@ export async function main(
       });
       server.closeIdleConnections();
     });
+  };
 
   try {
     const log = (line: string) => io.out(`${new Date().toISOString()} ${line}`);
@@ -138,6 +142,7 @@ export async function main(
       emulatorOutputs = toNodeHandler((request) => emulator.handle(request));
     }
     const proxy = createProxy({ ...options, trustProxy: args.trustProxy });
+    proxyShutdown = proxy.close;
     dispatch = (req, res) =>
       emulatorOutputs && isEmulatorOutput(req) ? emulatorOutputs(req, res) : proxy(req, res);
   } catch (error) {
@@ -269,7 +274,9 @@ function parseOrigins(values: string[] | undefined): readonly string[] | '*' | u
   }
 }
 
-function createProxy(options: Parameters<typeof createFashnProxyNodeHandler>[0]): NodeHandler {
+function createProxy(
+  options: Parameters<typeof createFashnProxyNodeHandler>[0],
+): ReturnType<typeof createFashnProxyNodeHandler> {
   try {
     return createFashnProxyNodeHandler(options);
   } catch (error) {

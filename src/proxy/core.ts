@@ -7,15 +7,28 @@
  * upstream and redacted from everything coming back, timeouts, long-poll.
  * No `node:*` import belongs here.
  */
-import { PENDING_STATUSES } from '../api/schemas.js';
+import type { DurationInputs } from '../api/polling.js';
+import { PENDING_STATUSES, type ModelName } from '../api/schemas.js';
 import { readTextWithin, type BodySource } from './body.js';
+import { createCompletions } from './completions.js';
 import { checkOrigin, corsHeaders, preflightHeaders } from './cors.js';
+import { creditsAnswer, isCreditsPath, learnCredits } from './credits.js';
 import { createStatusWatcher } from './long-poll.js';
 import type { ResolvedOptions } from './options.js';
 import { RATE_LIMIT_COSTS, clientKeyFromHeaders } from './rate-limit.js';
-import { acceptsMethod, matchPath, type Route } from './routes.js';
+import { PREDICTION_ID, acceptsMethod, matchPath, type Route } from './routes.js';
 import type { Upstream } from './upstream.js';
+import { checkRunQuery, withoutSdkOptions } from './sdk-body.js';
 import { checkRunBody } from './validate.js';
+import {
+  bindWebhookToken,
+  isWebhookPath,
+  newWebhookToken,
+  receiveWebhook,
+  reserveWebhookToken,
+  runPathWithWebhook,
+  webhookTokenIn,
+} from './webhook.js';
 
 /** One client request, as the core reads it. */
 export interface ProxyCall {
@@ -62,6 +75,8 @@ const PASSED_HEADERS = [
   'x-ratelimit-remaining',
   'x-ratelimit-reset',
   'x-request-id',
+  // The official SDK reads it from the final status answer (`creditsUsed`).
+  'x-fashn-credits-used',
 ];
 const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'Content-Type': 'application/json',
@@ -74,12 +89,18 @@ const PENDING: ReadonlySet<string> = new Set(PENDING_STATUSES);
 /** Longest `wait` accepted as a number at all (about 11 days); the hold is capped far lower. */
 const WAIT_PATTERN = /^\d{1,9}$/;
 
-/** The proxy as a function from call to answer. Never rejects. */
-export function createProxyCore(
-  config: ResolvedOptions,
-  upstream: Upstream,
-): (call: ProxyCall) => Promise<ProxyAnswer> {
-  const { apiKey, now } = config;
+/** The proxy as a function from call to answer (never rejects), with its shutdown. */
+export interface ProxyCore {
+  (call: ProxyCall): Promise<ProxyAnswer>;
+  /** Resolves once this instance hears completions published by others (shared store). */
+  readonly ready: Promise<void>;
+  /** Answers every held long-poll with the latest status and stops polling FASHN. */
+  close(): Promise<void>;
+}
+
+export function createProxyCore(config: ResolvedOptions, upstream: Upstream): ProxyCore {
+  const { apiKey, now, store } = config;
+  const completions = createCompletions(store);
   const upstreamHeaders: Readonly<Record<string, string>> = Object.freeze({
     Authorization: `Bearer ${apiKey}`,
     'Content-Type': 'application/json',
@@ -88,10 +109,20 @@ export function createProxyCore(
   const watcher = createStatusWatcher<Upstreamed>({
     poll: (id, signal) => callUpstream(`/status/${id}`, 'GET', undefined, signal),
     statusOf: statusIn,
+    planOf: (id) => completions.planOf(id).catch(() => undefined),
     intervalMs: config.longPollIntervalMs,
+    // Polled to the end here: tell the other instances' holds (and later requests).
+    onFinal: (id, answer) => {
+      if (answer.ok) void completions.publishFinal(id, answer).catch(() => undefined);
+    },
     now,
     sleep: config.sleep,
   });
+  const ready = completions
+    .listen((id, answer) => watcher.release(id, answer))
+    .catch(
+      () => undefined, // without fan-out, holds still end by polling
+    );
 
   const scrub = (text: string) =>
     text.includes(apiKey) ? text.replaceAll(apiKey, REDACTED) : text;
@@ -169,6 +200,8 @@ export function createProxyCore(
   }
 
   async function run(call: ProxyCall, cors: Record<string, string>): Promise<Outcome> {
+    const queryRefusal = checkRunQuery(call.search);
+    if (queryRefusal) return fail(400, 'BadRequest', queryRefusal, cors);
     const body = await readTextWithin(call.body, config.maxBodyBytes);
     if (!body.ok) {
       return body.reason === 'too-large'
@@ -180,14 +213,71 @@ export function createProxyCore(
           )
         : fail(400, 'BadRequest', 'The request body is not valid JSON.', cors);
     }
-    const checked = checkRunBody(body.text, config.models);
+    const sdk = withoutSdkOptions(body.text);
+    if (!sdk.ok) return fail(400, 'BadRequest', sdk.message, cors);
+    const checked = checkRunBody(sdk.text, config.models);
     if (!checked.ok) {
       const refusal = fail(checked.status, checked.error, scrub(checked.message), cors);
       return { ...refusal, model: checked.modelName };
     }
+    // Webhook mode: FASHN calls back on a URL only it knows (see webhook.ts).
+    const token = config.publicUrl ? newWebhookToken() : undefined;
+    if (token) await reserveWebhookToken(store, token);
+    const path = token && config.publicUrl ? runPathWithWebhook(config.publicUrl, token) : '/run';
+    const startedAt = now();
     // The text that was checked is the text that is sent: no second copy of the images.
-    const answer = answerFrom(await callUpstream('/run', 'POST', body.text, call.signal), cors);
+    const result = await callUpstream(path, 'POST', sdk.text, call.signal);
+    await rememberRun(result, sdk.text, checked.modelName, startedAt, token);
+    const answer = answerFrom(result, cors);
     return { ...answer, model: checked.modelName };
+  }
+
+  /** Shares what a run taught: its schedule, its webhook token, whether credits are left. */
+  async function rememberRun(
+    result: Upstreamed,
+    text: string,
+    model: string,
+    startedAt: number,
+    token: string | undefined,
+  ): Promise<void> {
+    if (!result.ok) return;
+    try {
+      await learnCredits(store, result.status, result.text);
+      const id = result.status === 200 ? idIn(result.text) : undefined;
+      if (id === undefined) return;
+      const inputs = (JSON.parse(text) as { inputs?: DurationInputs }).inputs ?? {};
+      await Promise.all([
+        completions.started(id, model as ModelName, inputs, {
+          startedAt,
+          webhook: token !== undefined,
+        }),
+        token ? bindWebhookToken(store, token, id) : undefined,
+      ]);
+    } catch {
+      // A store failure costs schedule precision or a webhook, never the shopper's run.
+    }
+  }
+
+  async function webhook(call: ProxyCall, token: string | undefined): Promise<Outcome> {
+    if (call.method !== 'POST' || token === undefined) {
+      return fail(404, 'NotFound', 'Unknown or spent webhook.', {});
+    }
+    const outcome = await receiveWebhook(token, call.body, {
+      store,
+      completions,
+      confirm: (id) => callUpstream(`/status/${id}`, 'GET', undefined, call.signal),
+      scrub,
+    });
+    if (outcome.status !== 200) {
+      return {
+        ...fail(outcome.status, outcome.error ?? 'BadRequest', outcome.message ?? '', {}),
+        note: outcome.note,
+      };
+    }
+    return {
+      answer: { status: 200, headers: { ...JSON_HEADERS }, body: '{"ok":true}' },
+      note: outcome.note,
+    };
   }
 
   async function status(
@@ -200,8 +290,14 @@ export function createProxyCore(
     if (wait === undefined) {
       return fail(400, 'BadRequest', 'wait: must be a whole number of milliseconds.', cors);
     }
-    const first = await callUpstream(`/status/${id}`, 'GET', undefined, call.signal);
+    // Final and known (webhook, another instance's poll): FASHN is not asked again.
+    const final = await completions.finalOf(id).catch(() => undefined);
+    if (final) return answerFrom(final, cors);
     const holdMs = Math.min(wait, config.longPollMaxMs);
+    // A prediction already watched: its latest answer is the starting point, at no cost.
+    const known = holdMs > 0 ? watcher.latest(id) : undefined;
+    const first = known ?? (await callUpstream(`/status/${id}`, 'GET', undefined, call.signal));
+    if (!known) watcher.observe(id, first);
     const firstStatus = holdMs > 0 ? statusIn(first) : undefined;
     if (firstStatus === undefined || !PENDING.has(firstStatus)) {
       return answerFrom(first, cors);
@@ -216,6 +312,27 @@ export function createProxyCore(
     return answerFrom(latest, cors);
   }
 
+  /** The 429 when the client's bucket lacks `cost` tokens, else `undefined`. */
+  async function rateLimited(
+    call: ProxyCall,
+    cost: number,
+    cors: Record<string, string>,
+  ): Promise<Outcome | undefined> {
+    if (!config.rateLimit) return undefined;
+    const { capacity, refillPerSecond } = config.rateLimit;
+    const key = config.clientKey
+      ? config.clientKey(call.toRequest())
+      : clientKeyFromHeaders(call.header);
+    // Once per client request: a held long-poll's upstream polls are not counted.
+    const decided = await config.rateLimitStore.take(key, cost, capacity, refillPerSecond, now());
+    if (decided.allowed) return undefined;
+    const seconds = Math.max(1, Math.ceil(decided.retryAfterMs / 1000));
+    return fail(429, 'RateLimitExceeded', `Too many requests; try again in ${seconds} s.`, {
+      ...cors,
+      'Retry-After': String(seconds),
+    });
+  }
+
   async function handle(call: ProxyCall, route: Route | undefined, started: number) {
     const decision = checkOrigin(call.header('origin'), call.selfOrigin, config.origins);
     if (decision.kind === 'refused') {
@@ -227,9 +344,21 @@ export function createProxyCore(
       );
     }
     const cors = corsHeaders(decision);
-    if (call.method === 'OPTIONS' && route) {
+    const credits = !route && isCreditsPath(call.pathname);
+    if (call.method === 'OPTIONS' && (route || credits)) {
       const headers = preflightHeaders(decision, call.header);
       return { answer: { status: 204, headers, body: null } };
+    }
+    if (credits && call.method === 'GET') {
+      const refusal = await rateLimited(call, RATE_LIMIT_COSTS.credits, cors);
+      if (refusal) return refusal;
+      return {
+        answer: {
+          status: 200,
+          headers: { ...JSON_HEADERS, ...cors },
+          body: await creditsAnswer(store),
+        },
+      };
     }
     if (!route || !acceptsMethod(route, call.method)) {
       return fail(
@@ -242,27 +371,8 @@ export function createProxyCore(
     if (route.kind === 'invalid-id') {
       return fail(400, 'BadRequest', "id: must be 1 to 128 letters, digits, '-' or '_'.", cors);
     }
-    if (config.rateLimit) {
-      const { capacity, refillPerSecond } = config.rateLimit;
-      const key = config.clientKey
-        ? config.clientKey(call.toRequest())
-        : clientKeyFromHeaders(call.header);
-      // Once per client request: a held long-poll's upstream polls are not counted.
-      const decided = await config.rateLimitStore.take(
-        key,
-        RATE_LIMIT_COSTS[route.kind],
-        capacity,
-        refillPerSecond,
-        now(),
-      );
-      if (!decided.allowed) {
-        const seconds = Math.max(1, Math.ceil(decided.retryAfterMs / 1000));
-        return fail(429, 'RateLimitExceeded', `Too many requests; try again in ${seconds} s.`, {
-          ...cors,
-          'Retry-After': String(seconds),
-        });
-      }
-    }
+    const refusal = await rateLimited(call, RATE_LIMIT_COSTS[route.kind], cors);
+    if (refusal) return refusal;
     switch (route.kind) {
       case 'run':
         return run(call, cors);
@@ -277,13 +387,15 @@ export function createProxyCore(
     }
   }
 
-  return async function handleCall(call: ProxyCall): Promise<ProxyAnswer> {
+  async function handleCall(call: ProxyCall): Promise<ProxyAnswer> {
     const started = now();
     let route: Route | undefined;
     let outcome: Outcome;
     try {
       route = matchPath(call.pathname);
-      outcome = await handle(call, route, started);
+      outcome = isWebhookPath(call.pathname)
+        ? await webhook(call, webhookTokenIn(call.pathname))
+        : await handle(call, route, started);
     } catch (error) {
       const name = error instanceof Error ? error.name : 'Error';
       outcome = fail(500, 'InternalServerError', 'The proxy failed; try again.', {});
@@ -291,7 +403,15 @@ export function createProxyCore(
     }
     logLine(call.method, route, outcome, started);
     return outcome.answer;
-  };
+  }
+
+  return Object.assign(handleCall, {
+    ready,
+    async close() {
+      watcher.close();
+      await completions.stop().catch(() => undefined);
+    },
+  });
 }
 
 /** FASHN's answer (or our 502/504) with the caller's CORS headers. */
@@ -338,6 +458,16 @@ function statusIn(result: Upstreamed): string | undefined {
   try {
     const status = (JSON.parse(result.text) as { status?: unknown } | null)?.status;
     return typeof status === 'string' ? status : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `id` of a run answer, or `undefined`. */
+function idIn(text: string): string | undefined {
+  try {
+    const id = (JSON.parse(text) as { id?: unknown } | null)?.id;
+    return typeof id === 'string' && PREDICTION_ID.test(id) ? id : undefined;
   } catch {
     return undefined;
   }

@@ -24,8 +24,19 @@ export {
   type RateLimitStore,
 } from './rate-limit.js';
 export { DEFAULT_MAX_BODY_BYTES } from './body.js';
+export { createMemoryStore } from './store/memory.js';
+export type { ProxyStore } from './store/types.js';
 export { PREDICTION_ID } from './routes.js';
 export type { FashnProxyOptions } from './options.js';
+
+/** The web handler, with what a server needs around it. */
+export interface FashnProxyHandler {
+  (request: Request): Promise<Response>;
+  /** Resolves once this instance hears completions published by others (a shared store). */
+  readonly ready: Promise<void>;
+  /** On shutdown: answers every held long-poll with the latest status, stops polling FASHN. */
+  close(): Promise<void>;
+}
 
 /**
  * Creates the proxy handler. It serves `POST …/run`, `GET …/status/:id` and
@@ -35,15 +46,14 @@ export type { FashnProxyOptions } from './options.js';
  * prediction's status changes or the wait (capped by `longPollMaxMs`) is over.
  * Throws a TypeError for invalid options.
  */
-export function createFashnProxy(
-  options: FashnProxyOptions,
-): (request: Request) => Promise<Response> {
+export function createFashnProxy(options: FashnProxyOptions): FashnProxyHandler {
   const config = resolveOptions(options);
   const handle = createProxyCore(config, fetchUpstream(config.fetch));
-  return async function fashnProxy(request: Request): Promise<Response> {
+  async function fashnProxy(request: Request): Promise<Response> {
     const { status, headers, body } = await handle(webCall(request));
     return new Response(body, { status, headers });
-  };
+  }
+  return Object.assign(fashnProxy, { ready: handle.ready, close: () => handle.close() });
 }
 
 function webCall(request: Request): ProxyCall {

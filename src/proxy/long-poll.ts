@@ -1,30 +1,62 @@
 /**
  * Long-poll holds: `GET …/status/{id}?wait=N` is answered when the status
- * differs from the first one the proxy saw, or when N ms have passed, while
- * the proxy asks FASHN itself every `intervalMs`. The browser then pays one
- * request (and one rate-limit token) where it would have paid several polls,
- * and learns of completion within about one interval.
+ * differs from the one the client is taken to have seen, or when N ms have
+ * passed. Meanwhile the proxy asks FASHN itself, and that is what costs the
+ * shop: FASHN limits accounts, so every status request spends the allowance
+ * of all shoppers.
  *
- * All requests held for one prediction share one upstream poller, which stops
- * as soon as nobody waits on it (answered, timed out, or disconnected). So
- * however many requests a client holds, FASHN sees at most one status request
- * per pending prediction per interval, and a prediction only becomes pending
- * through a rate-limited run.
+ * So the upstream polls follow the prediction's expected duration, the same
+ * schedule the browser client uses (`PollSchedule`, src/api/polling.ts):
+ * quiet until shortly before the expected end (one or two sparse polls show
+ * the queue and catch early failures), dense in the window around it, then
+ * backing off. The proxy knows when it started the prediction and with which
+ * inputs, so it knows the expected duration; a prediction it did not start
+ * (started before a restart, or elsewhere without a shared store) is polled
+ * every `intervalMs` as before.
+ *
+ * One watch per prediction id, shared by every request held for it: one
+ * upstream poller, which stops when nobody waits, and the latest answer,
+ * which a new hold takes as its starting point instead of asking FASHN again.
+ * Answers that arrive otherwise (a client's own status request, FASHN's
+ * webhook, another instance's fan-out) are fed in with `observe`/`release`
+ * and settle the holds they concern at once. In webhook mode the poller only
+ * wakes as a safety net well after the expected end.
  */
+import { DEFAULT_POLL_TUNING, PollSchedule, type PollTuning } from '../api/polling.js';
+import type { PredictionStatus } from '../api/schemas.js';
+
+/** What the proxy knows about a prediction it started. */
+export interface PredictionPlan {
+  /** When the run was sent, on the watcher's clock. */
+  startedAt: number;
+  /** FASHN's expected duration for this model and inputs (`expectedDurationMs`). */
+  expectedMs: number;
+  /** FASHN will call the proxy's webhook on completion; polls are only a safety net. */
+  webhook: boolean;
+}
 
 export interface StatusWatcherOptions<A> {
   /** Asks FASHN for `id`'s status once; never rejects (failures are answers too). */
   poll: (id: string, signal: AbortSignal) => Promise<A>;
   /** The prediction status an answer reports, or `undefined` when it is not a status (an error). */
   statusOf: (answer: A) => string | undefined;
+  /** The plan of a prediction the proxy started, or `undefined` when it is not known. */
+  planOf: (id: string) => Promise<PredictionPlan | undefined> | PredictionPlan | undefined;
+  /** Poll interval for predictions without a plan. */
   intervalMs: number;
+  /** The schedule's shape; default `DEFAULT_POLL_TUNING` (dense every 300 ms within ±10%). */
+  tuning?: Partial<PollTuning>;
+  /** Webhook mode: the first safety poll comes this long after the window around the expected end. */
+  webhookGraceMs?: number;
+  /** Told of every final answer this watcher polled (not of ones given to `release`). */
+  onFinal?: (id: string, answer: A) => void;
   now: () => number;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 export interface HoldRequest<A> {
   id: string;
-  /** The answer already in hand, and the status it reports. */
+  /** The answer the client is taken to have seen, and the status it reports. */
   first: A;
   firstStatus: string;
   /** When to answer anyway, on the `now` clock. */
@@ -36,9 +68,17 @@ export interface HoldRequest<A> {
 export interface StatusWatcher<A> {
   /**
    * Resolves with the first answer whose status differs from `firstStatus`; or at
-   * the deadline, on a failed poll, or on abort, with the latest answer seen.
+   * the deadline, on a failed poll, on abort or on `close`, with the latest answer seen.
    */
   hold(request: HoldRequest<A>): Promise<A>;
+  /** The latest answer known for `id` (pending or final), if any. */
+  latest(id: string): A | undefined;
+  /** An answer for `id` obtained elsewhere (a client's status request): settles holds it changes. */
+  observe(id: string, answer: A): void;
+  /** A final answer from outside (webhook, another instance): settles every hold on `id` with it. */
+  release(id: string, answer: A): void;
+  /** Settles every hold with its latest answer and stops polling (shutdown). Later holds answer at once. */
+  close(): void;
   /** Predictions being polled right now (for tests and diagnostics). */
   readonly watching: number;
 }
@@ -50,64 +90,173 @@ interface Waiter<A> {
 }
 
 interface Watch<A> {
+  id: string;
   waiters: Set<Waiter<A>>;
-  stop: AbortController;
+  latest?: A;
+  final: boolean;
+  /** When the latest answer was asked for, on the `now` clock. */
+  latestAt?: number;
+  plan?: PredictionPlan;
+  schedule?: PollSchedule;
+  /** The running poller's stop switch. */
+  poller?: AbortController;
+  touchedAt: number;
 }
 
+const TERMINAL: ReadonlySet<string> = new Set<PredictionStatus>([
+  'completed',
+  'failed',
+  'canceled',
+]);
+/** Watches kept without waiters (their latest answer saves a request when a client re-asks). */
+const MAX_IDLE_WATCHES = 10_000;
+/** An idle watch older than this is forgotten. */
+const IDLE_WATCH_MS = 10 * 60_000;
+const DEFAULT_WEBHOOK_GRACE_MS = 5_000;
+
 export function createStatusWatcher<A>(options: StatusWatcherOptions<A>): StatusWatcher<A> {
-  const { poll, statusOf, intervalMs, now, sleep } = options;
+  const { poll, statusOf, planOf, intervalMs, now, sleep, onFinal } = options;
+  const tuning: PollTuning = { ...DEFAULT_POLL_TUNING, ...options.tuning };
+  const webhookGraceMs = options.webhookGraceMs ?? DEFAULT_WEBHOOK_GRACE_MS;
   const watches = new Map<string, Watch<A>>();
+  let polling = 0;
+  let closed = false;
 
-  async function pollWhileWatched(id: string, watch: Watch<A>): Promise<void> {
-    const { signal } = watch.stop;
-    while (!signal.aborted) {
-      try {
-        await sleep(intervalMs, signal);
-      } catch {
-        return; // stopped while sleeping
-      }
-      if (signal.aborted) return;
-      let answer: A | undefined;
-      try {
-        answer = await poll(id, signal);
-      } catch {
-        answer = undefined; // `poll` should not reject; if it does, it is a failed poll
-      }
-      if (signal.aborted) return;
-      const status = answer === undefined ? undefined : statusOf(answer);
-      for (const waiter of [...watch.waiters]) {
-        // A failed poll ends the hold with the last good answer; the client asks again.
-        if (answer === undefined || status === undefined) waiter.settle(waiter.latest);
-        else if (status !== waiter.firstStatus) waiter.settle(answer);
-        else waiter.latest = answer;
-      }
-    }
-  }
-
-  function join(id: string, waiter: Waiter<A>): void {
+  function watchFor(id: string): Watch<A> {
     let watch = watches.get(id);
-    if (!watch) {
-      watch = { waiters: new Set(), stop: new AbortController() };
-      watches.set(id, watch);
-      void pollWhileWatched(id, watch);
+    if (watch) {
+      // Re-inserted so the Map stays ordered by last use.
+      watches.delete(id);
+    } else {
+      watch = { id, waiters: new Set(), final: false, touchedAt: now() };
+      if (watches.size >= MAX_IDLE_WATCHES) sweep();
     }
-    watch.waiters.add(waiter);
+    watch.touchedAt = now();
+    watches.set(id, watch);
+    return watch;
   }
 
-  function leave(id: string, waiter: Waiter<A>): void {
-    const watch = watches.get(id);
-    if (!watch?.waiters.delete(waiter) || watch.waiters.size > 0) return;
-    watches.delete(id);
-    watch.stop.abort();
+  function sweep(): void {
+    const oldest = now() - IDLE_WATCH_MS;
+    for (const [id, watch] of watches) {
+      if (watch.waiters.size > 0) continue;
+      if (watch.touchedAt < oldest || watches.size >= MAX_IDLE_WATCHES) watches.delete(id);
+    }
+  }
+
+  /** Ms until the next upstream poll of `watch`. */
+  function nextPollDelay(watch: Watch<A>): number {
+    const { plan, schedule } = watch;
+    if (!plan || !schedule) return intervalMs;
+    const elapsed = now() - plan.startedAt;
+    if (plan.webhook) {
+      // FASHN calls back; poll only if it has not, well after the latest plausible end.
+      const safetyAt = schedule.expectedMs * (1 + tuning.spread) + webhookGraceMs;
+      if (elapsed < safetyAt) return safetyAt - elapsed;
+    }
+    if (watch.latestAt === undefined) return schedule.nextDelayMs(elapsed);
+    const seen = watch.latestAt - plan.startedAt;
+    return Math.max(0, seen + schedule.gapAfter(seen) - elapsed);
+  }
+
+  /** Records an answer and settles the holds it answers. */
+  function record(watch: Watch<A>, answer: A | undefined, final = false, askedAt = now()): void {
+    const status = answer === undefined ? undefined : statusOf(answer);
+    if (answer !== undefined && status !== undefined) {
+      if (watch.final && !final) return; // a late pending answer never replaces a final one
+      watch.latest = answer;
+      watch.latestAt = askedAt;
+      watch.final = final || TERMINAL.has(status);
+      if (watch.plan) {
+        watch.schedule?.observe(askedAt - watch.plan.startedAt, status as PredictionStatus);
+      }
+    }
+    for (const waiter of [...watch.waiters]) {
+      // A failed poll ends the hold with the last good answer; the client asks again.
+      if (answer === undefined || status === undefined) waiter.settle(waiter.latest);
+      else if (status !== waiter.firstStatus) waiter.settle(answer);
+      else waiter.latest = answer;
+    }
+    if (watch.final) stopPoller(watch);
+  }
+
+  /** Stops the poller now; a hold that comes later starts a new one. */
+  function stopPoller(watch: Watch<A>): void {
+    watch.poller?.abort();
+    watch.poller = undefined;
+  }
+
+  async function pollWhileWatched(watch: Watch<A>): Promise<void> {
+    const stop = new AbortController();
+    watch.poller = stop;
+    polling++;
+    const { signal } = stop;
+    try {
+      if (!watch.plan) {
+        const plan = await planOf(watch.id);
+        if (plan) {
+          watch.plan = plan;
+          watch.schedule = new PollSchedule(plan.expectedMs, tuning);
+          const status = watch.latest === undefined ? undefined : statusOf(watch.latest);
+          if (status !== undefined && watch.latestAt !== undefined) {
+            watch.schedule.observe(watch.latestAt - plan.startedAt, status as PredictionStatus);
+          }
+        }
+      }
+      while (!signal.aborted && watch.waiters.size > 0 && !watch.final) {
+        try {
+          await sleep(nextPollDelay(watch), signal);
+        } catch {
+          return; // stopped while sleeping
+        }
+        if (signal.aborted) return;
+        let answer: A | undefined;
+        const askedAt = now();
+        try {
+          answer = await poll(watch.id, signal);
+        } catch {
+          answer = undefined; // `poll` should not reject; if it does, it is a failed poll
+        }
+        if (signal.aborted) return;
+        record(watch, answer, false, askedAt);
+        if (watch.final && answer !== undefined) onFinal?.(watch.id, answer);
+      }
+    } finally {
+      polling--;
+      if (watch.poller === stop) watch.poller = undefined;
+    }
+  }
+
+  function leave(watch: Watch<A>, waiter: Waiter<A>): void {
+    if (!watch.waiters.delete(waiter) || watch.waiters.size > 0) return;
+    stopPoller(watch);
   }
 
   return {
     get watching() {
-      return watches.size;
+      return polling;
+    },
+    latest(id) {
+      return watches.get(id)?.latest;
+    },
+    observe(id, answer) {
+      record(watchFor(id), answer);
+    },
+    release(id, answer) {
+      record(watchFor(id), answer, true);
+    },
+    close() {
+      closed = true;
+      for (const watch of watches.values()) {
+        for (const waiter of [...watch.waiters]) waiter.settle(waiter.latest);
+        stopPoller(watch);
+      }
     },
     hold({ id, first, firstStatus, deadline, signal }) {
       const remaining = deadline - now();
-      if (signal.aborted || remaining <= 0) return Promise.resolve(first);
+      if (closed || signal.aborted || remaining <= 0) return Promise.resolve(first);
+      const watch = watchFor(id);
+      if (watch.final && watch.latest !== undefined) return Promise.resolve(watch.latest);
       return new Promise<A>((resolve) => {
         const timer = new AbortController();
         const onAbort = () => waiter.settle(waiter.latest);
@@ -118,7 +267,7 @@ export function createStatusWatcher<A>(options: StatusWatcherOptions<A>): Status
             if (timer.signal.aborted) return;
             timer.abort();
             signal.removeEventListener('abort', onAbort);
-            leave(id, waiter);
+            leave(watch, waiter);
             resolve(answer);
           },
         };
@@ -127,7 +276,8 @@ export function createStatusWatcher<A>(options: StatusWatcherOptions<A>): Status
           () => waiter.settle(waiter.latest),
           () => undefined, // settled before the deadline
         );
-        join(id, waiter);
+        watch.waiters.add(waiter);
+        if (!watch.poller) void pollWhileWatched(watch);
       });
     },
   };

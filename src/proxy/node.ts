@@ -12,10 +12,12 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { BodySource } from './body.js';
-import { createProxyCore, type ProxyAnswer, type ProxyCall } from './core.js';
+import { createProxyCore, type ProxyAnswer, type ProxyCall, type ProxyCore } from './core.js';
 import { nodeUpstream } from './node-upstream.js';
 import { resolveOptions, type FashnProxyOptions } from './options.js';
 import { fetchUpstream } from './upstream.js';
+
+export { createRedisStore, type RedisStore, type RedisStoreOptions } from './store/redis.js';
 
 export interface NodeHandlerOptions {
   /**
@@ -92,15 +94,16 @@ export function toNodeHandler(
  */
 export function createFashnProxyNodeHandler(
   options: FashnProxyOptions & NodeHandlerOptions,
-): NodeHandler {
+): NodeHandler & Pick<ProxyCore, 'ready' | 'close'> {
   const { basePath, trustProxy = false, ...proxyOptions } = options;
   const config = resolveOptions(proxyOptions);
   const upstream = config.fetchInjected ? fetchUpstream(config.fetch) : nodeUpstream();
   const handle = createProxyCore(config, upstream);
-  return mount(basePath, async (req, res, target) => {
+  const handler = mount(basePath, async (req, res, target) => {
     const answer = await handle(nodeCall(req, res, target, trustProxy));
     writeAnswer(answer, res);
   });
+  return Object.assign(handler, { ready: handle.ready, close: () => handle.close() });
 }
 
 /** `basePath`, Express's `next` and failures, the same for both handlers. */

@@ -9,10 +9,11 @@ import { originPolicy, type OriginPolicy } from './cors.js';
 import {
   DEFAULT_RATE_LIMIT,
   RATE_LIMIT_COSTS,
-  createMemoryRateLimitStore,
   type RateLimitConfig,
   type RateLimitStore,
 } from './rate-limit.js';
+import { createMemoryStore } from './store/memory.js';
+import type { ProxyStore } from './store/types.js';
 import type { InputSchema } from './validate.js';
 
 export interface FashnProxyOptions {
@@ -40,8 +41,19 @@ export interface FashnProxyOptions {
    * A held long-poll counts once, however often the proxy asks FASHN meanwhile.
    */
   rateLimit?: RateLimitConfig | false;
-  /** Where buckets live. Default in this process's memory; share one across instances. */
+  /** Where buckets live. Default: `store`. */
   rateLimitStore?: RateLimitStore;
+  /**
+   * What instances share: rate limits, predictions started, webhook tokens, completion
+   * fan-out. Default in this process's memory; `createRedisStore` for several instances.
+   */
+  store?: ProxyStore;
+  /**
+   * The proxy's public URL as FASHN can reach it (e.g. `https://shop.example/api/fashn`).
+   * Set it for webhook mode: every run gets `webhook_url={publicUrl}/webhook/{token}` and
+   * held status requests are released by FASHN's callback. Default: none (polling).
+   */
+  publicUrl?: string;
   /**
    * The rate-limit key of a request. Default: first `X-Forwarded-For` hop, else
    * `CF-Connecting-IP`, else `'anonymous'`. Those headers are only trustworthy
@@ -57,8 +69,10 @@ export interface FashnProxyOptions {
    */
   longPollMaxMs?: number;
   /**
-   * How often the proxy asks FASHN while it holds a long-poll, in ms (at least 100).
-   * Default 250. Requests held for the same prediction share one upstream poll.
+   * How often the proxy asks FASHN while it holds a long-poll for a prediction it did not
+   * start (started before a restart, or by an instance without a shared store), in ms (at
+   * least 100). Default 1000. Predictions it started are polled on their expected duration
+   * instead. Requests held for the same prediction share one upstream poll.
    */
   longPollIntervalMs?: number;
   /** Receives one line per request: method, endpoint, model, status, duration. No key, no image data. */
@@ -84,6 +98,8 @@ export interface ResolvedOptions {
   maxBodyBytes: number;
   rateLimit: RateLimitConfig | false;
   rateLimitStore: RateLimitStore;
+  store: ProxyStore;
+  publicUrl: string | undefined;
   /** Only when the caller gave one; the default reads headers without building a Request. */
   clientKey: ((request: Request) => string) | undefined;
   upstreamTimeoutMs: number;
@@ -98,7 +114,7 @@ const DEFAULT_UPSTREAM = 'https://api.fashn.ai/v1';
 const DEFAULT_MODELS: readonly string[] = ['face-to-model', 'tryon-v1.6'];
 const DEFAULT_UPSTREAM_TIMEOUT_MS = 30_000;
 const DEFAULT_LONG_POLL_MAX_MS = 25_000;
-const DEFAULT_LONG_POLL_INTERVAL_MS = 250;
+const DEFAULT_LONG_POLL_INTERVAL_MS = 1_000;
 /** Below this, a long-poll would hammer FASHN for no visible gain. */
 const MIN_LONG_POLL_INTERVAL_MS = 100;
 
@@ -189,6 +205,8 @@ export function resolveOptions(options: FashnProxyOptions): ResolvedOptions {
     }
   }
 
+  const now = options.now ?? Date.now;
+  const store = options.store ?? createMemoryStore(now);
   return {
     apiKey,
     upstream,
@@ -199,15 +217,33 @@ export function resolveOptions(options: FashnProxyOptions): ResolvedOptions {
     origins: resolveOrigins(options.allowOrigins),
     maxBodyBytes,
     rateLimit,
-    rateLimitStore: options.rateLimitStore ?? createMemoryRateLimitStore(),
+    rateLimitStore: options.rateLimitStore ?? store,
+    store,
+    publicUrl: resolvePublicUrl(options.publicUrl),
     clientKey: options.clientKey,
     upstreamTimeoutMs,
     longPollMaxMs,
     longPollIntervalMs,
     log: options.log,
-    now: options.now ?? Date.now,
+    now,
     sleep: options.sleep ?? timerSleep,
   };
+}
+
+function resolvePublicUrl(publicUrl: string | undefined): string | undefined {
+  if (publicUrl === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(publicUrl);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash) {
+    throw new TypeError(
+      `createFashnProxy: publicUrl must be an http(s) URL without query, got ${JSON.stringify(publicUrl)}`,
+    );
+  }
+  return publicUrl.replace(/\/+$/, '');
 }
 
 function resolveOrigins(allowOrigins: FashnProxyOptions['allowOrigins']): OriginPolicy {

@@ -33,10 +33,10 @@ export interface RateLimitConfig {
 
 /**
  * Tokens each request kind costs. A run starts a paid prediction, so it costs
- * more; polling a status is cheap so a shopper waiting on a prediction is never
+ * more; polling a status (or asking whether credits are left) is cheap so a shopper waiting on a prediction is never
  * starved by their own polling (1 poll per second is exactly the default refill).
  */
-export const RATE_LIMIT_COSTS = { run: 6, status: 1, cancel: 1 } as const;
+export const RATE_LIMIT_COSTS = { run: 6, status: 1, cancel: 1, credits: 1 } as const;
 
 /**
  * Default bucket for one shopper: a burst of 60 tokens (10 runs, or a minute

@@ -354,12 +354,16 @@ for (const front of FRONTS) {
       }
     });
 
-    it('never forwards the query string (no webhook_url)', async () => {
+    it('refuses a webhook_url with 400 and never forwards the query string', async () => {
       const { post, call, upstreamUrls } = await setup(front);
-      const run = await post(
+      const refused = await post(
         '/api/fashn/run?webhook_url=https%3A%2F%2Fevil.example%2Fhook',
         tryonBody(),
       );
+      assert.equal(refused.status, 400);
+      assert.match(String(refused.json.message), /^webhook_url: not accepted/);
+      assert.equal(upstreamUrls().length, 0);
+      const run = await post('/api/fashn/run?x=1', tryonBody());
       assert.equal(run.status, 200);
       await call(`/api/fashn/status/${String(run.json.id)}?webhook_url=https://evil.example`);
       assert.equal(upstreamUrls().length, 2);
@@ -456,7 +460,7 @@ for (const front of FRONTS) {
             inputs: {},
             webhook_url: 'https://evil.example',
           }),
-          /^webhook_url: unknown key/,
+          /^webhook_url: not accepted/,
         ],
       ];
       for (const [body, message] of cases) {
@@ -493,7 +497,7 @@ for (const front of FRONTS) {
         ['GET', '/api/fashn/run'],
         ['POST', '/api/fashn/status/abc'],
         ['PUT', '/api/fashn/cancel/abc'],
-        ['GET', '/api/fashn/credits'],
+        ['POST', '/api/fashn/credits'],
         ['GET', '/api/fashn/status/../run'],
         ['POST', '/'],
       ];
@@ -875,7 +879,8 @@ for (const front of FRONTS) {
     /**
      * The proxy and the emulator on one manual clock: FASHN's face-to-model (12 s,
      * no jitter) is `starting` until 360 ms, `in_queue` until 1200 ms, then
-     * `processing` until 12 000 ms. The proxy polls FASHN every 250 ms while holding.
+     * `processing` until 12 000 ms. The proxy started it, so it polls FASHN on the
+     * prediction's schedule: one sparse poll at ~5.75 s, then every 300 ms from 11.1 s.
      */
     async function holding(options: Partial<FashnProxyOptions> = {}) {
       const clock = manualClock();
@@ -910,10 +915,10 @@ for (const front of FRONTS) {
       assert.equal(answer.status, 200);
       assert.equal(answer.json.status, 'processing');
       assert.equal(answer.json.id, id);
-      // Answered at the first upstream poll after processing began (fake clock).
-      assert.ok(clock.now() >= createdAt + 1200, `answered at ${clock.now() - createdAt} ms`);
-      assert.ok(clock.now() <= createdAt + 1200 + 250 + 2 * STEP_MS);
-      assert.ok(statusCalls(id) >= 3, `${statusCalls(id)} status requests to FASHN`);
+      // Answered at the schedule's sparse poll, the first after processing began (fake clock).
+      const at = clock.now() - createdAt;
+      assert.ok(at >= 1200 && at <= 6_000 + 2 * STEP_MS, `answered at ${at} ms`);
+      assert.equal(statusCalls(id), 2, 'the hold asks once, the schedule once');
     });
 
     it('answers with the latest status once the wait is over, never forwarding the query', async () => {
@@ -925,7 +930,8 @@ for (const front of FRONTS) {
       const answer = await held.promise;
       assert.equal(answer.json.status, 'processing');
       assert.ok(clock.now() - sentAt >= 1000 && clock.now() - sentAt <= 1000 + STEP_MS);
-      assert.ok(statusCalls(id) >= 4, `${statusCalls(id)} status requests to FASHN`);
+      // Nothing can change before the schedule's next poll: the hold asked once.
+      assert.equal(statusCalls(id), 1);
       assert.ok(clock.now() < createdAt + 12_000);
       for (const url of upstreamUrls()) assert.ok(!url.includes('?') && !url.includes('evil'), url);
     });
@@ -959,15 +965,14 @@ for (const front of FRONTS) {
       await clock.advance(1300);
       const abort = new AbortController();
       const held = await hold('?wait=20000', { signal: abort.signal });
-      for (let i = 0; i < 3; i++) await clock.advance(250);
-      assert.ok(statusCalls(id) >= 3, `${statusCalls(id)} status requests to FASHN`);
+      await advanceUntil(clock, () => statusCalls(id) >= 2);
       abort.abort();
       // The browser's fetch fails; the web handler, given the aborted Request, ends the hold.
       if (front === 'node') await assert.rejects(held.promise, { name: 'AbortError' });
       else await held.promise;
       await pause(50); // the disconnect reaches the proxy
       const afterAbort = statusCalls(id);
-      for (let i = 0; i < 8; i++) await clock.advance(250);
+      for (let i = 0; i < 30; i++) await clock.advance(500);
       assert.equal(statusCalls(id), afterAbort);
     });
 
@@ -979,10 +984,10 @@ for (const front of FRONTS) {
         },
       });
       await clock.advance(1300);
-      const held = await hold('?wait=2000');
+      const held = await hold('?wait=20000');
       await advanceUntil(clock, () => held.settled);
-      assert.equal((await held.promise).status, 200);
-      assert.ok(statusCalls(id) >= 5, `${statusCalls(id)} status requests to FASHN`);
+      assert.equal((await held.promise).json.status, 'completed');
+      assert.ok(statusCalls(id) >= 4, `${statusCalls(id)} status requests to FASHN`);
       assert.equal((await call(`/api/fashn/status/${id}`)).status, 429);
     });
 
@@ -994,15 +999,33 @@ for (const front of FRONTS) {
         await hold('?wait=20000'),
         await hold('?wait=20000'),
       ];
+      // The first hold asked FASHN; the others start from the answer it got.
       const firstPolls = statusCalls(id);
-      assert.equal(firstPolls, 3);
-      const from = clock.now();
+      assert.equal(firstPolls, 1);
       await advanceUntil(clock, () => held.every((h) => h.settled));
       for (const h of held) assert.equal((await h.promise).json.status, 'processing');
-      // One poll per interval for all three, not three.
-      const shared = statusCalls(id) - firstPolls;
-      assert.ok(shared >= 1 && shared <= Math.ceil((clock.now() - from) / 250), `${shared} polls`);
+      // One poll for all three, not three.
+      assert.equal(statusCalls(id) - firstPolls, 1);
       assert.ok(clock.now() >= createdAt + 1200);
+    });
+
+    it('polls a prediction it did not start every longPollIntervalMs', async () => {
+      const { clock, call, statusCalls, emulator } = await holding({ longPollIntervalMs: 500 });
+      const direct = await emulator.handle(
+        new Request('http://fashn.test/v1/run', {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ model_name: 'face-to-model', inputs: { face_image: PHOTO } }),
+        }),
+      );
+      const { id } = (await direct.json()) as { id: string };
+      await clock.advance(1300);
+      const sentAt = clock.now();
+      const held = settling(call(`/api/fashn/status/${id}?wait=2000`));
+      await advanceUntil(clock, () => held.settled);
+      const polls = statusCalls(id);
+      const expected = 1 + Math.floor((clock.now() - sentAt) / 500);
+      assert.ok(Math.abs(polls - expected) <= 1, `${polls} polls, expected about ${expected}`);
     });
 
     it('refuses a wait that is not a whole number of milliseconds', async () => {

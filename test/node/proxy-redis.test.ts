@@ -1,0 +1,140 @@
+/**
+ * Many instances on Redis: a real `redis-server` started here, the Redis
+ * store's contract, and two proxy processes sharing it: one rate limit for a
+ * shopper whichever instance they reach, and FASHN's webhook arriving at
+ * instance A releasing a long-poll held at instance B.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { solidJpegDataUrl } from '../../src/emulator/test-images.js';
+import { createRedisStore, type RedisStore } from '../../src/proxy/node.js';
+import { TEST_KEY, freePort, serveEmulator, startProcess } from '../support/servers.js';
+
+const FACE = solidJpegDataUrl(48, 48, [205, 160, 130]);
+const RUN = JSON.stringify({ model_name: 'face-to-model', inputs: { face_image: FACE } });
+
+function redisServerPath(): string | undefined {
+  try {
+    return (
+      execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim() ||
+      undefined
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+const redisServer = redisServerPath();
+if (!redisServer && process.env.CI)
+  throw new Error('redis-server is not installed (.ci/run installs it)');
+
+describe(
+  'Redis store and two proxy instances',
+  { skip: !redisServer && 'redis-server is not installed', timeout: 60_000 },
+  () => {
+    let redis: Awaited<ReturnType<typeof startProcess>>;
+    let redisUrl: string;
+    let fashn: Awaited<ReturnType<typeof serveEmulator>>;
+    const stores: RedisStore[] = [];
+
+    before(async () => {
+      const port = await freePort();
+      redis = await startProcess(
+        redisServer!,
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        { ready: /Ready to accept connections/, timeoutMs: 20_000 },
+      );
+      redisUrl = `redis://127.0.0.1:${port}`;
+      fashn = await serveEmulator({ speed: 0.1 }); // face-to-model: 1.2 s
+    });
+    after(async () => {
+      await Promise.all(stores.map((store) => store.close()));
+      await fashn?.close();
+      await redis?.stop();
+    });
+
+    async function store(prefix: string): Promise<RedisStore> {
+      const created = await createRedisStore({ url: redisUrl, prefix });
+      stores.push(created);
+      return created;
+    }
+
+    it('keeps keys with set-if-absent and TTL, and fans messages out to every connection', async () => {
+      const a = await store('t1:');
+      const b = await store('t1:');
+      assert.equal(await a.setIfAbsent('k', 'one', 5_000), true);
+      assert.equal(await b.setIfAbsent('k', 'two', 5_000), false);
+      assert.equal(await b.get('k'), 'one');
+      await a.set('short', 'x', 50);
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      assert.equal(await b.get('short'), undefined);
+      await a.delete('k');
+      assert.equal(await b.get('k'), undefined);
+
+      const heard: string[] = [];
+      const stop = await b.subscribe('news', (message) => heard.push(message));
+      await a.publish('news', 'hello');
+      const end = Date.now() + 2_000;
+      while (heard.length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+      assert.deepEqual(heard, ['hello']);
+      await stop();
+
+      // One bucket for both: capacity 7, a run (6) at a, then 1 at b, then nothing.
+      assert.equal((await a.take('shopper', 6, 7, 0.001, 1_000)).allowed, true);
+      assert.equal((await b.take('shopper', 1, 7, 0.001, 1_000)).allowed, true);
+      const refused = await a.take('shopper', 1, 7, 0.001, 1_000);
+      assert.equal(refused.allowed, false);
+      assert.ok(refused.retryAfterMs > 0);
+    });
+
+    it('two proxy processes share limits, and a webhook at A releases a long-poll held at B', async () => {
+      const instance = () =>
+        startProcess(process.execPath, ['--import', 'tsx', 'test/support/proxy-instance.ts'], {
+          env: {
+            UPSTREAM: fashn.upstream,
+            REDIS_URL: redisUrl,
+            REDIS_PREFIX: 't2:',
+            API_KEY: TEST_KEY,
+            RATE_CAPACITY: String(6 + 1 + 1),
+          },
+          ready: /READY (\S+)/,
+        });
+      const [a, b] = await Promise.all([instance(), instance()]);
+      try {
+        const urlA = a.match[1]!;
+        const urlB = b.match[1]!;
+        const shopper = { 'x-forwarded-for': '203.0.113.7' };
+        const run = await fetch(`${urlA}/run`, { method: 'POST', headers: shopper, body: RUN });
+        assert.equal(run.status, 200);
+        const { id } = (await run.json()) as { id: string };
+
+        // Held at B; FASHN calls A's webhook (A started the run); B answers at once.
+        const heldAt = Date.now();
+        const held = await fetch(`${urlB}/status/${id}?wait=20000`, { headers: shopper });
+        const answer = (await held.json()) as { status: string };
+        assert.equal(answer.status, 'completed');
+        const completedAt = fashn.emulator.predictions.get(id)?.completedAt ?? 0;
+        assert.ok(
+          Date.now() - completedAt < 1_000,
+          `${Date.now() - completedAt} ms after completion`,
+        );
+        assert.ok(Date.now() - heldAt < 10_000);
+        assert.ok(fashn.statusCalls(id) <= 1, `${fashn.statusCalls(id)} status requests to FASHN`);
+
+        // The shopper spent 6 (run at A) + 1 (status at B) + 1 (here, at A) of 8: B now refuses.
+        assert.equal((await fetch(`${urlA}/status/${id}`, { headers: shopper })).status, 200);
+        const refused = await fetch(`${urlB}/status/${id}`, { headers: shopper });
+        assert.equal(refused.status, 429);
+        assert.ok(Number(refused.headers.get('retry-after')) > 0);
+        // Another shopper is not affected.
+        const other = await fetch(`${urlB}/status/${id}`, {
+          headers: { 'x-forwarded-for': '198.51.100.1' },
+        });
+        assert.equal(other.status, 200);
+      } finally {
+        await Promise.all([a.stop(), b.stop()]);
+      }
+    });
+  },
+);
