@@ -54,13 +54,13 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Starts `command` and resolves with the first stdout line matching `ready`
- * (its match), rejecting with the output so far when it exits or times out.
+ * Starts `command` and resolves with the first stdout match of `ready` (at once
+ * without one), rejecting with the output so far when it exits or times out.
  */
 export async function startProcess(
   command: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; ready: RegExp; timeoutMs?: number },
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; ready?: RegExp; timeoutMs?: number },
 ): Promise<{
   child: ChildProcess;
   match: RegExpMatchArray;
@@ -82,20 +82,28 @@ export async function startProcess(
     clearTimeout(force);
   };
   const match = await new Promise<RegExpMatchArray>((resolve, reject) => {
+    if (!options.ready) {
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      resolve(['']);
+      return;
+    }
+    const ready = options.ready;
     const timer = setTimeout(() => {
       void stop();
       reject(new Error(`${command} not ready after ${options.timeoutMs ?? 60_000} ms:\n${output}`));
     }, options.timeoutMs ?? 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const found = options.ready.exec(output);
+      const found = ready.exec(output);
       if (found) {
         clearTimeout(timer);
         resolve(found);
       }
     };
+    // Runtimes differ on where they say they listen (Deno: stderr).
     child.stdout.on('data', onData);
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', onData);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new Error(`${command} exited (${code ?? signal}) before it was ready:\n${output}`));
