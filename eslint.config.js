@@ -7,7 +7,16 @@ import wc from 'eslint-plugin-wc';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.screenshots/', 'demo/examples/*/dist/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'coverage/',
+      '.screenshots/',
+      'demo/examples/*/dist/',
+      '.next-example/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

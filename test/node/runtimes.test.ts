@@ -5,7 +5,7 @@
  * npm packages; Express runs on this Node.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { solidJpegDataUrl } from '../../src/emulator/test-images.js';
 import { TEST_KEY, freePort, serveEmulator, startProcess } from '../support/servers.js';
@@ -13,6 +13,7 @@ import { ROOT, bundleExample, runtimeBinary } from '../support/runtimes.js';
 
 const FACE = solidJpegDataUrl(48, 48, [205, 160, 130]);
 const OUT = 'node_modules/.cache/fashn-runtime-examples';
+const NEXT_APP = '.next-example';
 
 /**
  * run → status?wait= until completed, as the element does it. The proxy polls on
@@ -154,3 +155,49 @@ async function waitForPort(port: number, timeoutMs = 30_000): Promise<void> {
     }
   }
 }
+
+describe('Next.js route handler', { timeout: 180_000 }, () => {
+  it('serves the proxy from app/api/fashn/[...path]/route.ts (next dev)', async () => {
+    const fashn = await serveEmulator({ speed: 0.05 });
+    // The example app, with `fashn-try-on/proxy` bundled from source beside it.
+    // Not under node_modules: Turbopack does not compile app code from there.
+    const app = `${ROOT}${NEXT_APP}`;
+    rmSync(app, { recursive: true, force: true });
+    cpSync(`${ROOT}examples/proxy/nextjs`, app, { recursive: true });
+    await bundleExample('../../src/proxy/index.ts', `${NEXT_APP}/lib/fashn-proxy.mjs`);
+    writeFileSync(
+      `${app}/next.config.mjs`,
+      `export default { turbopack: { root: ${JSON.stringify(ROOT)}, resolveAlias: { 'fashn-try-on/proxy': './lib/fashn-proxy.mjs' } } };\n`,
+    );
+    const port = await freePort();
+    const next = await startProcess(
+      process.execPath,
+      [
+        `${ROOT}node_modules/next/dist/bin/next`,
+        'dev',
+        app,
+        '--port',
+        String(port),
+        '--hostname',
+        '127.0.0.1',
+      ],
+      {
+        env: {
+          FASHN_API_KEY: TEST_KEY,
+          FASHN_API_BASE: fashn.upstream,
+          NEXT_TELEMETRY_DISABLED: '1',
+        },
+        ready: /Ready in/,
+        timeoutMs: 120_000,
+      },
+    );
+    try {
+      await roundTrip(`http://127.0.0.1:${port}/api/fashn`);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n${next.output()}`);
+    } finally {
+      await next.stop();
+      await fashn.close();
+    }
+  });
+});

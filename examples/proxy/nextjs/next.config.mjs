@@ -1,0 +1,2 @@
+// Nothing to configure for the proxy: its route handler is plain web Request → Response.
+export default {};
