@@ -6,7 +6,8 @@
  * proxy each run in a child process (bench/proxy-server.ts); everything
  * stays on 127.0.0.1.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { Agent, request } from 'node:http';
 import {
   fmt,
@@ -19,6 +20,7 @@ import {
 } from './report.js';
 
 const CHILD = new URL('./proxy-server.ts', import.meta.url).pathname;
+const STORE_CHILD = new URL('./proxy-store-server.ts', import.meta.url).pathname;
 const GOAL_P99_ADDED_MS = 5;
 const BODY_BYTES = 8 * 1024 * 1024;
 
@@ -28,8 +30,8 @@ interface Child {
   ask<T>(type: string): Promise<T>;
 }
 
-async function startChild(args: string[]): Promise<Child> {
-  const child = fork(CHILD, args, {
+async function startChild(args: string[], file = CHILD): Promise<Child> {
+  const child = fork(file, args, {
     execArgv: [...process.execArgv, '--expose-gc'],
     stdio: 'inherit',
   });
@@ -260,8 +262,6 @@ export const proxySection: Section = {
           fmt(percentile(times, 50)),
         ]);
       }
-      agent.destroy();
-
       const table = [
         markdownTable(
           [
@@ -289,11 +289,14 @@ export const proxySection: Section = {
           memoryRows,
         ),
       ].join('\n');
+      const stores = await storeRows(upstream.port, agent);
+      agent.destroy();
       return {
-        table,
+        table: stores ? `${table}\n\n${stores.table}` : table,
         notes: [
           "Status requests for one pending prediction; direct = GET /v1/status/{id} on the emulator's Node server, proxied = GET /api/fashn/status/{id} on the proxy (createFashnProxyNodeHandler: the Node fast path with keep-alive http.request upstream, rate limit off), which forwards it to that same server. Keep-alive agents everywhere; the load generator, the proxy and the emulator are three processes on the same 2-core machine, so requests per second are bounded by the machine, not the proxy alone.",
           ...notes,
+          ...(stores ? [stores.note] : []),
           `Memory: the proxy forwards to a sink upstream that reads the body and answers like FASHN (no image decoding upstream). Peaks are sampled every 1 ms inside the proxy process from a baseline taken after a GC, before each sample (one at a time: the worst of 4 POSTs); "×" divides by the body size times the bodies in flight. Heap + external (V8 heap plus Buffers) counts every copy allocated until a major GC frees it, so it is steadier than RSS, which also depends on what the allocator kept from before. Validating and forwarding a body needs at least its text and the parsed image strings (about 2×); each further copy (byte buffer, re-serialised JSON, encoded upstream body) adds about 1×.`,
         ],
       };
@@ -303,3 +306,108 @@ export const proxySection: Section = {
     }
   },
 };
+
+const STORE_LOADS: readonly Load[] = [
+  { concurrency: 1, batches: 4, perBatch: 250 },
+  { concurrency: 64, batches: 4, perBatch: 1000 },
+];
+
+/**
+ * Many instances: status requests through one proxy with its store in memory,
+ * one on Redis, and two on one Redis (requests alternate between them), all
+ * with the rate limit on (a store call per request), in alternating batches.
+ * Starts its own redis-server; without one installed, the rows are left out.
+ */
+async function storeRows(
+  upstreamPort: number,
+  agent: Agent,
+): Promise<{ table: string; note: string } | undefined> {
+  let redisServer: string;
+  try {
+    redisServer = execFileSync('sh', ['-c', 'command -v redis-server'], {
+      encoding: 'utf8',
+    }).trim();
+  } catch {
+    return undefined;
+  }
+  const port = await new Promise<number>((resolve) => {
+    const probe = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address() as AddressInfo;
+      probe.close(() => resolve(free));
+    });
+  });
+  const redis = spawn(
+    redisServer,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
+  const children: Child[] = [];
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const origin = `http://127.0.0.1:${upstreamPort}`;
+    const redisUrl = `redis://127.0.0.1:${port}`;
+    const memory = await startChild([origin], STORE_CHILD);
+    const onRedis = await startChild([origin, redisUrl], STORE_CHILD);
+    const second = await startChild([origin, redisUrl], STORE_CHILD);
+    children.push(memory, onRedis, second);
+    const run = await send(
+      agent,
+      memory.port,
+      'POST',
+      '/api/fashn/run',
+      JSON.stringify({
+        model_name: 'face-to-model',
+        inputs: { face_image: 'https://example.com/face.jpg', return_base64: false },
+      }),
+    );
+    const { id } = JSON.parse(run.body) as { id: string };
+    if (!id) throw new Error(`the proxy refused the run: ${run.body}`);
+    const path = `/api/fashn/status/${id}`;
+    const setups: Array<[string, number[]]> = [
+      ['1 proxy, store in memory', [memory.port]],
+      ['1 proxy, Redis store', [onRedis.port]],
+      ['2 proxies, one Redis (alternating)', [onRedis.port, second.port]],
+    ];
+    const rows: string[][] = [];
+    for (const load of STORE_LOADS) {
+      const results = setups.map(() => ({ latencies: [] as number[], wallMs: 0 }));
+      for (const [, ports] of setups) {
+        for (const p of ports) await batch(agent, p, path, load.perBatch / 5, load.concurrency);
+      }
+      for (let i = 0; i < load.batches; i++) {
+        for (const [index, [, ports]] of setups.entries()) {
+          // Two instances: half the clients on each, as a load balancer would spread them.
+          const share = Math.max(1, Math.floor(load.concurrency / ports.length));
+          const parts = await Promise.all(
+            ports.map((p) => batch(agent, p, path, load.perBatch / ports.length, share)),
+          );
+          for (const part of parts) results[index]!.latencies.push(...part.latencies);
+          results[index]!.wallMs += Math.max(...parts.map((part) => part.wallMs));
+        }
+      }
+      const base = results[0]!;
+      for (const [index, [label]] of setups.entries()) {
+        const o = results[index]!;
+        rows.push([
+          label,
+          String(load.concurrency),
+          `${fmt(percentile(o.latencies, 50), 2)} / ${fmt(percentile(o.latencies, 99), 2)}`,
+          index === 0
+            ? 'baseline'
+            : fmt(percentile(o.latencies, 99) - percentile(base.latencies, 99), 2),
+          fmt((o.latencies.length / o.wallMs) * 1000),
+        ]);
+      }
+    }
+    return {
+      table: markdownTable(
+        ['store', 'concurrent clients', 'p50 / p99 ms', 'p99 vs memory ms', 'req/s'],
+        rows,
+      ),
+      note: `Many instances: status requests (GET /api/fashn/status/{id} of one pending prediction) through proxies with the rate limit on, so each request takes a token from the store and looks for a final answer in it; "2 proxies" are two processes sharing one redis-server (started by the benchmark, no persistence), each given half the clients (at 1 client: one each, so twice the load). All proxies, the emulator, Redis and the load generator share the same 2 cores.`,
+    };
+  } finally {
+    for (const child of children) child.process.kill();
+    redis.kill();
+  }
+}

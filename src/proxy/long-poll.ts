@@ -240,7 +240,8 @@ export function createStatusWatcher<A>(options: StatusWatcherOptions<A>): Status
       return watches.get(id)?.latest;
     },
     observe(id, answer) {
-      record(watchFor(id), answer);
+      // Someone else's failed request says nothing about the prediction: holds go on.
+      if (statusOf(answer) !== undefined) record(watchFor(id), answer);
     },
     release(id, answer) {
       record(watchFor(id), answer, true);
