@@ -199,3 +199,41 @@ describe('webhook mode', { timeout: 30_000 }, () => {
     }
   });
 });
+
+describe('held requests and abort listeners', { timeout: 30_000 }, () => {
+  it('30 requests held on one prediction add no listeners that pile up (no MaxListeners warning)', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => {
+      if (warning.name === 'MaxListenersExceededWarning') warnings.push(warning);
+    };
+    process.on('warning', onWarning);
+    const fashn = await serveEmulator({ speed: 0.05 });
+    try {
+      const { createFashnProxy } = await import('../../src/proxy/index.js');
+      const proxy = createFashnProxy({
+        apiKey: TEST_KEY,
+        upstream: fashn.upstream,
+        rateLimit: false,
+        longPollIntervalMs: 100,
+      });
+      const base = 'http://proxy.test/api/fashn';
+      const run = await proxy(new Request(`${base}/run`, { method: 'POST', body: RUN }));
+      const { id } = (await run.json()) as { id: string };
+      const held = await Promise.all(
+        Array.from({ length: 30 }, async () => {
+          for (;;) {
+            const answer = await proxy(new Request(`${base}/status/${id}?wait=20000`));
+            const { status } = (await answer.json()) as { status: string };
+            if (status === 'completed') return status;
+          }
+        }),
+      );
+      assert.ok(held.every((status) => status === 'completed'));
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(warnings.map(String), []);
+    } finally {
+      process.off('warning', onWarning);
+      await fashn.close();
+    }
+  });
+});
