@@ -7,6 +7,7 @@
  * stays on 127.0.0.1.
  */
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { Agent, request } from 'node:http';
 import {
@@ -297,6 +298,12 @@ export const proxySection: Section = {
           "Status requests for one pending prediction; direct = GET /v1/status/{id} on the emulator's Node server, proxied = GET /api/fashn/status/{id} on the proxy (createFashnProxyNodeHandler: the Node fast path with keep-alive http.request upstream, rate limit off), which forwards it to that same server. Keep-alive agents everywhere; the load generator, the proxy and the emulator are three processes on the same 2-core machine, so requests per second are bounded by the machine, not the proxy alone.",
           ...notes,
           ...(stores ? [stores.note] : []),
+          `Machine load when this section started: load average ${os
+            .loadavg()
+            .map((l) => l.toFixed(1))
+            .join(
+              ' / ',
+            )} (1 / 5 / 15 min) on ${os.cpus().length} cores; compare figures within one run only.`,
           `Memory: the proxy forwards to a sink upstream that reads the body and answers like FASHN (no image decoding upstream). Peaks are sampled every 1 ms inside the proxy process from a baseline taken after a GC, before each sample (one at a time: the worst of 4 POSTs); "×" divides by the body size times the bodies in flight. Heap + external (V8 heap plus Buffers) counts every copy allocated until a major GC frees it, so it is steadier than RSS, which also depends on what the allocator kept from before. Validating and forwarding a body needs at least its text and the parsed image strings (about 2×); each further copy (byte buffer, re-serialised JSON, encoded upstream body) adds about 1×.`,
         ],
       };

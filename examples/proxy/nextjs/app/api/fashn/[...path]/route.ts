@@ -1,13 +1,16 @@
 // Next.js (App Router): every method of /api/fashn/* goes to the proxy.
-import { createFashnProxy } from 'fashn-try-on/proxy';
+import { createFashnProxy, type FashnProxyHandler } from 'fashn-try-on/proxy';
 
-const proxy = createFashnProxy({
-  apiKey: process.env.FASHN_API_KEY!,
-  upstream: process.env.FASHN_API_BASE,
-});
+// Created on the first request, so `next build` does not need the key.
+let proxy: FashnProxyHandler | undefined;
+function fashn(request: Request): Promise<Response> {
+  proxy ??= createFashnProxy({
+    apiKey: process.env.FASHN_API_KEY ?? '',
+    upstream: process.env.FASHN_API_BASE,
+  });
+  return proxy(request);
+}
 
-// Long-polls hold a request for up to 25 s: keep this on the Node.js runtime, never cached.
+// Long-polls hold a request for up to 25 s: never cached, on the Node.js runtime.
 export const dynamic = 'force-dynamic';
-export const GET = (request: Request) => proxy(request);
-export const POST = (request: Request) => proxy(request);
-export const OPTIONS = (request: Request) => proxy(request);
+export { fashn as GET, fashn as POST, fashn as OPTIONS };
