@@ -11,7 +11,13 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { exactOrigin } from './cors.js';
 import type { FashnProxyOptions } from './index.js';
-import { createFashnProxyNodeHandler, toNodeHandler, type NodeHandler } from './node.js';
+import {
+  createFashnProxyNodeHandler,
+  createRedisStore,
+  toNodeHandler,
+  type NodeHandler,
+  type RedisStore,
+} from './node.js';
 
 export const USAGE = `Usage: fashn-try-on-proxy [options]
 
@@ -32,6 +38,9 @@ Options:
 Environment:
   FASHN_API_KEY         your FASHN API key (required unless --mock)
   FASHN_API_BASE        FASHN API base (--upstream wins)
+  FASHN_PROXY_PUBLIC_URL  this proxy's URL as FASHN reaches it, e.g. https://shop.example.com/api/fashn:
+                        webhook mode (FASHN's callbacks release held status requests)
+  REDIS_URL             share limits, predictions and completions with other instances (redis://…)
 `;
 
 const DEFAULT_PORT = 8787;
@@ -90,6 +99,7 @@ export async function main(
 
   let dispatch: NodeHandler | undefined;
   let proxyShutdown: (() => Promise<void>) | undefined;
+  let store: RedisStore | undefined;
   const server = createServer((req, res) => {
     if (dispatch) void dispatch(req, res);
     else res.writeHead(503).end();
@@ -115,14 +125,23 @@ export async function main(
       });
       server.closeIdleConnections();
     });
+    await store?.close();
   };
 
   try {
     const log = (line: string) => io.out(`${new Date().toISOString()} ${line}`);
+    const redisUrl = env.REDIS_URL?.trim();
+    if (redisUrl) {
+      store = await createRedisStore({ url: redisUrl }).catch((error: unknown) => {
+        throw new CliExit(2, `REDIS_URL: cannot connect (${(error as Error).message})`);
+      });
+    }
     let options: FashnProxyOptions = {
       apiKey,
       upstream: args.upstream ?? (env.FASHN_API_BASE?.trim() || undefined),
       allowOrigins: args.allowOrigins,
+      publicUrl: env.FASHN_PROXY_PUBLIC_URL?.trim() || undefined,
+      ...(store ? { store } : {}),
       log,
     };
     let emulatorOutputs: NodeHandler | undefined;
@@ -143,6 +162,7 @@ export async function main(
     }
     const proxy = createProxy({ ...options, trustProxy: args.trustProxy });
     proxyShutdown = proxy.close;
+    await proxy.ready;
     dispatch = (req, res) =>
       emulatorOutputs && isEmulatorOutput(req) ? emulatorOutputs(req, res) : proxy(req, res);
   } catch (error) {

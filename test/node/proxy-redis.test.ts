@@ -88,6 +88,41 @@ describe(
       assert.ok(refused.retryAfterMs > 0);
     });
 
+    it('the command takes REDIS_URL and FASHN_PROXY_PUBLIC_URL (webhook mode)', async () => {
+      const port = await freePort();
+      const base = `http://127.0.0.1:${port}/api/fashn`;
+      const command = await startProcess(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'src/proxy/cli.ts',
+          '--mock',
+          '--mock-speed',
+          '0.05',
+          '--port',
+          String(port),
+        ],
+        {
+          env: { REDIS_URL: redisUrl, FASHN_PROXY_PUBLIC_URL: base },
+          ready: /listening on/,
+        },
+      );
+      try {
+        const startedAt = Date.now();
+        const run = await fetch(`${base}/run`, { method: 'POST', body: RUN });
+        const { id } = (await run.json()) as { id: string };
+        const held = await fetch(`${base}/status/${id}?wait=20000`);
+        assert.equal(((await held.json()) as { status: string }).status, 'completed');
+        // 0.6 s at this speed: the webhook released it, long before the schedule's first poll (~6 s).
+        assert.ok(Date.now() - startedAt < 4_000, `${Date.now() - startedAt} ms`);
+        const shared = await store('fashn-try-on:');
+        assert.ok(await shared.get(`pred:${id}`), 'the prediction is known in Redis');
+      } finally {
+        await command.stop();
+      }
+    });
+
     it('two proxy processes share limits, and a webhook at A releases a long-poll held at B', async () => {
       const instance = () =>
         startProcess(process.execPath, ['--import', 'tsx', 'test/support/proxy-instance.ts'], {

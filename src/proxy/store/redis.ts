@@ -77,12 +77,25 @@ return {0, math.ceil((cost - tokens) / refill * 1000)}
 export async function createRedisStore(options: RedisStoreOptions): Promise<RedisStore> {
   const prefix = options.prefix ?? 'fashn-try-on:';
   const { createClient } = (await import('redis')) as unknown as {
-    createClient(options: { url: string }): Client;
+    createClient(options: {
+      url: string;
+      socket: { reconnectStrategy(retries: number, cause: Error): number | Error };
+    }): Client;
   };
-  const client = createClient({ url: options.url });
+  // Unreachable at start: reject (a misconfigured URL must not hang startup). Once
+  // connected, a lost connection is retried with back-off (commands wait meanwhile).
+  let connected = false;
+  const client = createClient({
+    url: options.url,
+    socket: {
+      reconnectStrategy: (retries, cause) =>
+        connected ? Math.min(50 * 2 ** retries, 2_000) : cause,
+    },
+  });
   // node-redis reconnects by itself; an unhandled 'error' event would crash the process.
   client.on('error', () => undefined);
   await client.connect();
+  connected = true;
   let subscriber: Promise<Client> | undefined;
   const subscriberClient = () =>
     (subscriber ??= (async () => {
