@@ -35,7 +35,11 @@ describe('fashn-try-on-proxy on SIGTERM', { timeout: 30_000 }, () => {
           };
         }),
       );
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Under load the server may not have read the held requests yet (it would then close
+      // their connections as idle): a request sent after them and answered proves it has.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal((await fetch(`${base}/status/${id}`)).status, 200);
+      await new Promise((resolve) => setTimeout(resolve, 200));
       const signalledAt = Date.now();
       const exited = once(proxy.child, 'exit');
       proxy.child.kill('SIGTERM');
