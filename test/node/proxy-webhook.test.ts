@@ -67,7 +67,8 @@ describe('webhook mode', { timeout: 30_000 }, () => {
     assert.equal(held.json.status, 'completed');
     const completedAt = fashn.emulator.predictions.get(id)?.completedAt ?? 0;
     assert.ok(Date.now() - heldAt < 5_000);
-    assert.ok(Date.now() - completedAt < 500, `${Date.now() - completedAt} ms after completion`);
+    // Polling alone would first look ~5 s after completion at this speed: the webhook released it.
+    assert.ok(Date.now() - completedAt < 3_000, `${Date.now() - completedAt} ms after completion`);
     // FASHN saw the run and the hold's one status request; the webhook did the rest.
     assert.ok(fashn.statusCalls(id) <= 1, `${fashn.statusCalls(id)} status requests`);
     // Later requests (any wait) are answered from the webhook's final status.
@@ -191,7 +192,7 @@ describe('webhook mode', { timeout: 30_000 }, () => {
       const closedAt = Date.now();
       await handler.close();
       const answer = await held;
-      assert.ok(Date.now() - closedAt < 1_000);
+      assert.ok(Date.now() - closedAt < 3_000, 'answered at once, not at the end of the wait');
       assert.ok(['starting', 'in_queue', 'processing'].includes(String(answer.json.status)));
       assert.equal(answer.json.id, id);
     } finally {
