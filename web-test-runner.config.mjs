@@ -25,6 +25,15 @@ try {
 
 const engines = wantedEngines();
 
+/** Serves test/support/testing.ts (open-wc with a patient waitUntil) for `@open-wc/testing`. */
+const patientTesting = {
+  name: 'patient-open-wc-testing',
+  resolveImport({ source, context }) {
+    if (source === '@open-wc/testing' && !context.path.endsWith('/test/support/testing.ts'))
+      return '/test/support/testing.ts';
+  },
+};
+
 export default {
   files: ['test/browser/**/*.test.ts'],
   // lit's "production" build: the same code without its dev-mode banner and checks.
@@ -36,9 +45,12 @@ export default {
   concurrentBrowsers: engines.length,
   testsFinishTimeout: 600_000,
   browserStartTimeout: 60_000,
-  testFramework: { config: { timeout: 20_000 } },
+  // A guard against a hung test, not a speed check: WebKit on software
+  // rendering takes up to 25 s for the longest flows on a loaded machine.
+  testFramework: { config: { timeout: 60_000 } },
   reporters: [defaultReporter(), engineReport()],
   plugins: [
+    patientTesting,
     esbuildPlugin({
       ts: true,
       target: 'es2022',
