@@ -7,13 +7,16 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { fileURLToPath } from 'node:url';
 import { wantedEngines } from './scripts/find-engines.mjs';
+import { freePort } from './scripts/webkit-driver.mjs';
 import { launchers } from './test/support/engines.mjs';
 import { engineReport } from './test/support/engine-report.mjs';
 import { register } from 'tsx/esm/api';
 
 // The test server runs the proxy and the emulator from their TypeScript sources.
 register();
-const TEST_PORT = Number(process.env.WTR_PORT ?? 8765);
+// A port nobody uses unless WTR_PORT names one: a fixed default collided with
+// another run on the same machine (EADDRINUSE, then ERR_SERVER_NOT_RUNNING).
+const TEST_PORT = Number(process.env.WTR_PORT) || (await freePort());
 let apiMiddleware = [];
 try {
   const { testServerMiddleware } = await import('./test/support/server-plugins.mjs');

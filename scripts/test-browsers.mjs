@@ -5,6 +5,7 @@
 // side by side, as many at a time as there are CPU cores (WTR_PARALLEL
 // overrides); each one's output is printed whole when it ends, then a table.
 //
+//   npm run test:browser                                all three, each on a free port
 //   WTR_PORT=8806 npm run test:browser                  all three, ports 8806…8808
 //   WTR_ENGINES=webkit npm run test:browser -- test/browser/cache.test.ts
 import { spawn } from 'node:child_process';
@@ -19,7 +20,8 @@ if (missing.length) {
   process.exit(1);
 }
 
-const basePort = Number(process.env.WTR_PORT ?? 8765);
+// Without WTR_PORT each runner takes a free port itself.
+const basePort = Number(process.env.WTR_PORT) || undefined;
 const parallel = Math.max(
   1,
   Math.min(engines.length, Number(process.env.WTR_PARALLEL) || availableParallelism()),
@@ -31,7 +33,12 @@ function run(engine, port) {
   return new Promise((resolve) => {
     const begun = Date.now();
     const child = spawn(process.execPath, ['node_modules/@web/test-runner/dist/bin.js', ...files], {
-      env: { ...process.env, WTR_ENGINES: engine, WTR_PORT: String(port), FORCE_COLOR: '0' },
+      env: {
+        ...process.env,
+        WTR_ENGINES: engine,
+        WTR_PORT: port ? String(port) : '',
+        FORCE_COLOR: '0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -50,7 +57,7 @@ function run(engine, port) {
   });
 }
 
-const queue = engines.map((engine, index) => [engine, basePort + index]);
+const queue = engines.map((engine, index) => [engine, basePort && basePort + index]);
 const results = [];
 await Promise.all(
   Array.from({ length: parallel }, async () => {

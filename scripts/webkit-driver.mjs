@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { findEngine } from './find-engines.mjs';
 
 /** A TCP port nobody listens on right now. */
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
