@@ -47,7 +47,7 @@ function run(engine, port) {
     child.on('close', (code, signal) => {
       const seconds = Math.round((Date.now() - begun) / 1000);
       console.log(
-        `\n===== ${engine} (port ${port}): ${code === 0 ? 'passed' : 'FAILED'} in ${seconds} s`,
+        `\n===== ${engine}${port ? ` (port ${port})` : ''}: ${code === 0 ? 'passed' : 'FAILED'} in ${seconds} s`,
       );
       // The runner's progress bars redraw in place; keep the lines that say something.
       // eslint-disable-next-line no-control-regex -- ANSI escapes
