@@ -20,31 +20,36 @@ export interface KeyValue {
   clear(): Promise<void>;
 }
 
-/** The field that marks a Blob kept as its bytes (see `pack`). */
-const BYTES = 'fashnBytes';
+/** A Blob kept as its bytes (see `pack`). */
+interface Packed {
+  $blob: ArrayBuffer;
+  type: string;
+}
+
+/** `value` with `leaf` applied to it, or else to everything in its plain objects and arrays. */
+async function walk(value: unknown, leaf: (value: unknown) => unknown): Promise<unknown> {
+  const changed = await leaf(value);
+  if (changed !== value || !(Array.isArray(value) || value?.constructor === Object)) return changed;
+  const copy = (Array.isArray(value) ? [...value] : { ...value }) as Record<string, unknown>;
+  for (const key in copy) copy[key] = await walk(copy[key], leaf);
+  return copy;
+}
 
 /**
- * A record's Blobs (top level, fields, arrays) as `{ fashnBytes, type }`:
- * WebKit refuses Blobs in IndexedDB in some sessions (Safari's private
- * windows; WebKitGTK under automation, measured in the browser tests) but
- * stores ArrayBuffers everywhere.
+ * Blobs as `{ $blob: ArrayBuffer, type }`: WebKit refuses Blobs in IndexedDB
+ * in some sessions (Safari's private windows; WebKitGTK under automation,
+ * measured in the browser tests) but stores ArrayBuffers everywhere.
  */
-async function pack(value: unknown): Promise<unknown> {
-  if (value instanceof Blob) return { [BYTES]: await value.arrayBuffer(), type: value.type };
-  if (Array.isArray(value)) return Promise.all(value.map(pack));
-  if (value?.constructor !== Object) return value;
-  const fields = Object.entries(value as object);
-  return Object.fromEntries(await Promise.all(fields.map(async ([k, v]) => [k, await pack(v)])));
-}
+const pack = (value: unknown) =>
+  walk(value, async (v) =>
+    v instanceof Blob ? ({ $blob: await v.arrayBuffer(), type: v.type } satisfies Packed) : v,
+  );
 
 /** `pack` undone: the Blobs back. */
-function unpack(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(unpack);
-  if (value?.constructor !== Object) return value;
-  const { [BYTES]: bytes, type } = value as { [BYTES]?: ArrayBuffer; type?: string };
-  if (bytes) return new Blob([bytes], { type });
-  return Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, unpack(v)]));
-}
+const unpack = (value: unknown) =>
+  walk(value, (v) =>
+    (v as Packed | null)?.$blob ? new Blob([(v as Packed).$blob], v as Packed) : v,
+  );
 
 /**
  * IndexedDB through idb-keyval, by default in `fashn-try-on`/`kv`. The database
@@ -56,11 +61,10 @@ export function idbKeyValue(store?: UseStore): KeyValue {
   const db = () => (use ??= createStore(DB_NAME, STORE_NAME));
   return {
     persistent: true,
-    get: async <T>(key: string) => unpack(await get(key, db())) as T | undefined,
+    get: async <T>(key: string) => (await unpack(await get(key, db()))) as T | undefined,
     set: async (key, value) => set(key, await pack(value), db()),
     delMany: async (keys) => delMany(keys, db()),
-    entries: async () =>
-      (await entries<string, unknown>(db())).map(([key, value]) => [key, unpack(value)]),
+    entries: async () => (await unpack(await entries(db()))) as [string, unknown][],
     clear: async () => clear(db()),
   };
 }

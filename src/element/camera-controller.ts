@@ -168,7 +168,7 @@ export class CameraController implements ReactiveController {
     let firstFrame: number | undefined;
     const check = () => {
       if (generation !== this.#generation || this.ready || video.srcObject !== this.stream) return;
-      if (video.videoWidth > 0 && video.readyState >= video.HAVE_CURRENT_DATA) {
+      if (video.videoWidth > 0 && video.readyState > 1 /* HAVE_CURRENT_DATA */) {
         firstFrame ??= performance.now();
         probe.drawImage(video, 0, 0, 16, 16);
         const pixels = probe.getImageData(0, 0, 16, 16).data;

@@ -149,11 +149,11 @@ describe('TryOnStore', () => {
     expect(kept.expiresAt).to.equal(now + 30 * DAY);
 
     const record = (await rawEntries(name)).find(([key]) => key === `avatar:${kept.key}`)?.[1] as {
-      blob: { fashnBytes: ArrayBuffer; type: string };
+      blob: { $blob: ArrayBuffer; type: string };
       url?: string;
     };
     // Bytes, not a Blob: WebKit refuses Blobs in IndexedDB in some sessions.
-    expect(record.blob.fashnBytes).to.be.instanceOf(ArrayBuffer);
+    expect(record.blob.$blob).to.be.instanceOf(ArrayBuffer);
     expect(record.blob.type).to.equal('image/jpeg');
     expect(record.url).to.equal(undefined);
 
