@@ -7,6 +7,25 @@ import { chromeCandidates, findChrome } from './find-chrome.mjs';
 
 export const ENGINES = ['chromium', 'firefox', 'webkit'];
 
+/** Chromium's flags: runs as root, fake camera allowed without a prompt. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+];
+
+/** Firefox's fake camera, allowed without a prompt. */
+export const FIREFOX_PREFS = {
+  'media.navigator.streams.fake': true,
+  'media.navigator.permission.disabled': true,
+};
+
 const firefoxCandidates = [
   process.env.FIREFOX_PATH,
   '/usr/bin/firefox-esr',

@@ -3,26 +3,8 @@
 // WebKitWebDriver; each gets its engine's fake camera.
 import { chromeLauncher, puppeteerCore } from '@web/test-runner-chrome';
 import { WebdriverLauncher } from '@web/test-runner-webdriver';
-import { findEngine } from '../../scripts/find-engines.mjs';
+import { CHROMIUM_ARGS, FIREFOX_PREFS, findEngine } from '../../scripts/find-engines.mjs';
 import { startWebKitDriver } from '../../scripts/webkit-driver.mjs';
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-];
-
-/** Firefox's fake camera, allowed without a prompt. */
-export const FIREFOX_PREFS = {
-  'media.navigator.streams.fake': true,
-  'media.navigator.permission.disabled': true,
-};
 
 function chromium() {
   return chromeLauncher({
