@@ -159,9 +159,9 @@ export class CameraController implements ReactiveController {
   /**
    * Marks the camera ready at the first frame that is not (nearly) black, or
    * once frames have come for DARK_SCENE_MS (a dark room is still a photo).
-   * Polls on a timer rather than `requestVideoFrameCallback`, which WebKit
-   * does not call for every stream (the preview played, "Take photo" stayed
-   * disabled).
+   * Polls on a timer rather than `requestVideoFrameCallback`, which runs
+   * only when the page repaints: in a WebKit session driven by hand the
+   * preview played yet "Take photo" stayed disabled.
    */
   #watchFrames(video: HTMLVideoElement, generation: number): void {
     const probe = new OffscreenCanvas(16, 16).getContext('2d', { willReadFrequently: true })!;
