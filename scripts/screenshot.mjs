@@ -5,6 +5,10 @@
  * `<fashn-try-on>` through every state by its accessible buttons.
  *
  *   node scripts/screenshot.mjs            → .screenshots/*.png
+ *   node scripts/screenshot.mjs --engines  → also .screenshots/{firefox,webkit}-*.png:
+ *                                            the dialog flow idle → result in Firefox ESR
+ *                                            (puppeteer-core, BiDi) and WebKitGTK (WebKitWebDriver)
+ *   node scripts/screenshot.mjs --engines-only   → only those
  *
  * A state that can't be reached is reported and the page is saved as it is;
  * the exit code is non-zero only when the script itself crashes.
@@ -14,6 +18,10 @@ import { createServer as createNetServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { launch as launchPuppeteer } from 'puppeteer-core';
+import { remote } from 'webdriverio';
+import { FIREFOX_PREFS, findEngine } from './find-engines.mjs';
+import { startWebKitDriver } from './webkit-driver.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, '.screenshots');
@@ -325,6 +333,135 @@ async function playground(browser, viewport, origin) {
   await context.close();
 }
 
+// ------------------------------------------- the other engines (--engines)
+
+/** The same few page operations over puppeteer-core (Firefox) and webdriverio (WebKit). */
+async function enginePage(engine) {
+  if (engine === 'firefox') {
+    const browser = await launchPuppeteer({
+      browser: 'firefox',
+      executablePath: findEngine('firefox').executablePath,
+      headless: true,
+      extraPrefsFirefox: FIREFOX_PREFS,
+    });
+    const page = await browser.newPage();
+    return {
+      goto: (url) => page.goto(url),
+      viewport: (v) =>
+        page.setViewport({
+          width: v.width,
+          height: v.height,
+          deviceScaleFactor: v.deviceScaleFactor,
+        }),
+      evaluate: (fn, arg) => page.evaluate(fn, arg),
+      shot: (file) => page.screenshot({ path: file }),
+      close: () => browser.close(),
+    };
+  }
+  const driver = await startWebKitDriver();
+  const browser = await remote({
+    hostname: driver.hostname,
+    port: driver.port,
+    capabilities: driver.capabilities,
+    logLevel: 'error',
+  });
+  return {
+    goto: (url) => browser.url(url),
+    viewport: (v) => browser.setWindowSize(v.width, v.height),
+    evaluate: (fn, arg) => browser.execute(fn, arg),
+    shot: (file) => browser.saveScreenshot(file),
+    close: async () => {
+      await browser.deleteSession().catch(() => {});
+      await driver.stop();
+    },
+  };
+}
+
+/** Polls `fn(arg)` in the page until it returns true. */
+async function until(page, fn, arg, what, timeout = STATE_TIMEOUT_MS) {
+  const end = Date.now() + timeout;
+  while (!(await page.evaluate(fn, arg))) {
+    if (Date.now() > end) throw new Error(`${what} not reached`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const isState = (wanted) => document.querySelector('fashn-try-on')?.state === wanted;
+/** Clicks the element's control named `name` (text or aria-label); false while it is missing or disabled. */
+const clickControl = (name) => {
+  const root = document.querySelector('fashn-try-on')?.shadowRoot;
+  const control = [...(root?.querySelectorAll('button') ?? [])].find(
+    (node) => (node.getAttribute('aria-label') ?? node.textContent ?? '').trim() === name,
+  );
+  if (!control || control.disabled) return false;
+  control.click();
+  return true;
+};
+
+async function engineStates(engine, origin) {
+  const page = await enginePage(engine);
+  try {
+    for (const viewport of VIEWPORTS) {
+      const prefix = `${engine}-${viewport.name}`;
+      console.log(`${engine} ${viewport.name} (${viewport.width} px)`);
+      await page.viewport(viewport);
+      await page.goto(`${origin}/`);
+      // Each viewport starts as a new shopper: the previous pass's avatar is forgotten.
+      await until(
+        page,
+        () => 'forgetAvatar' in (document.querySelector('fashn-try-on') ?? {}),
+        undefined,
+        'element',
+      );
+      await page.evaluate(async () => {
+        await document.querySelector('fashn-try-on').forgetAvatar();
+        return true;
+      });
+      const save = async (state) => {
+        const file = path.join(outDir, `${prefix}-${state}.png`);
+        await page.shot(file);
+        console.log(`  saved ${path.relative(root, file)}`);
+      };
+      const flow = [
+        ['idle', null],
+        ['consent', 'Try it on'],
+        ['capture', 'Continue'],
+        ['review', 'Take photo'],
+        ['result', 'Use this photo'],
+      ];
+      for (const [state, control] of flow) {
+        try {
+          if (control) await until(page, clickControl, control, `"${control}"`);
+          await until(page, isState, state, `state ${state}`);
+          if (state === 'capture')
+            await until(
+              page,
+              () => {
+                const take = [
+                  ...(document
+                    .querySelector('fashn-try-on')
+                    ?.shadowRoot?.querySelectorAll('button') ?? []),
+                ].find((node) => node.textContent?.trim() === 'Take photo');
+                return Boolean(take && !take.disabled);
+              },
+              undefined,
+              'camera ready',
+            );
+          await new Promise((resolve) => setTimeout(resolve, 500)); // fades and images
+          await save(state);
+        } catch (error) {
+          failures.push(`${prefix}-${state}: ${error.message}`);
+          console.log(`  step failed: ${prefix}-${state}: ${error.message}`);
+          await save(`${state}-FAILED`).catch(() => {});
+          break;
+        }
+      }
+    }
+  } finally {
+    await page.close();
+  }
+}
+
 async function main() {
   await mkdir(outDir, { recursive: true });
   const { server, origin } = await startVite();
@@ -334,13 +471,16 @@ async function main() {
     args: ['--no-sandbox', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'],
   });
   try {
-    for (const viewport of VIEWPORTS) {
+    const enginesOnly = process.argv.includes('--engines-only');
+    for (const viewport of enginesOnly ? [] : VIEWPORTS) {
       console.log(`${viewport.name} (${viewport.width} px)`);
       await productPage(browser, viewport, origin);
       await elementStates(browser, viewport, origin, 'dialog');
       await elementStates(browser, viewport, origin, 'inline');
       await playground(browser, viewport, origin);
     }
+    if (enginesOnly || process.argv.includes('--engines'))
+      for (const engine of ['firefox', 'webkit']) await engineStates(engine, origin);
   } finally {
     await browser.close();
     await server.close();

@@ -20,19 +20,51 @@ export interface KeyValue {
   clear(): Promise<void>;
 }
 
+/** A Blob kept as its bytes (see `pack`). */
+interface Packed {
+  $blob: ArrayBuffer;
+  type: string;
+}
+
+/** `value` with `leaf` applied to it, or else to everything in its plain objects and arrays. */
+async function walk(value: unknown, leaf: (value: unknown) => unknown): Promise<unknown> {
+  const changed = await leaf(value);
+  if (changed !== value || !(Array.isArray(value) || value?.constructor === Object)) return changed;
+  const copy = (Array.isArray(value) ? [...value] : { ...value }) as Record<string, unknown>;
+  for (const key in copy) copy[key] = await walk(copy[key], leaf);
+  return copy;
+}
+
+/**
+ * Blobs as `{ $blob: ArrayBuffer, type }`: WebKit refuses Blobs in IndexedDB
+ * in some sessions (Safari's private windows; WebKitGTK under automation,
+ * measured in the browser tests) but stores ArrayBuffers everywhere.
+ */
+const pack = (value: unknown) =>
+  walk(value, async (v) =>
+    v instanceof Blob ? ({ $blob: await v.arrayBuffer(), type: v.type } satisfies Packed) : v,
+  );
+
+/** `pack` undone: the Blobs back. */
+const unpack = (value: unknown) =>
+  walk(value, (v) =>
+    (v as Packed | null)?.$blob ? new Blob([(v as Packed).$blob], v as Packed) : v,
+  );
+
 /**
  * IndexedDB through idb-keyval, by default in `fashn-try-on`/`kv`. The database
- * is opened on first use; `indexedDB.open` throwing becomes a rejection.
+ * is opened on first use; `indexedDB.open` throwing becomes a rejection. Blobs
+ * are kept as their bytes (see `pack`).
  */
 export function idbKeyValue(store?: UseStore): KeyValue {
   let use = store;
   const db = () => (use ??= createStore(DB_NAME, STORE_NAME));
   return {
     persistent: true,
-    get: async (key) => get(key, db()),
-    set: async (key, value) => set(key, value, db()),
+    get: async <T>(key: string) => (await unpack(await get(key, db()))) as T | undefined,
+    set: async (key, value) => set(key, await pack(value), db()),
     delMany: async (keys) => delMany(keys, db()),
-    entries: async () => entries<string, unknown>(db()),
+    entries: async () => (await unpack(await entries(db()))) as [string, unknown][],
     clear: async () => clear(db()),
   };
 }

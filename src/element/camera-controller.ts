@@ -25,6 +25,11 @@ function cameraError(cause: unknown): FashnError {
   });
 }
 
+/** How often the preview is looked at until it shows a picture. */
+const FRAME_POLL_MS = 50;
+/** Frames that stay dark this long are taken as a dark scene, not a camera still starting. */
+const DARK_SCENE_MS = 1500;
+
 export class CameraController implements ReactiveController {
   /** The live stream, while the camera runs. */
   stream: MediaStream | undefined;
@@ -88,6 +93,8 @@ export class CameraController implements ReactiveController {
     if (video === this.#video && (!video || video.srcObject === (this.stream ?? null))) return;
     this.#video = video;
     if (!video) return;
+    // iOS autoplays inline only a muted video: keep the state muted, not only the attribute.
+    video.muted = true;
     video.srcObject = this.stream ?? null;
     if (this.stream) {
       void video.play().catch(() => {});
@@ -149,26 +156,34 @@ export class CameraController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  /** Marks the camera ready at the first frame that is not (nearly) black. */
+  /**
+   * Marks the camera ready at the first frame that is not (nearly) black, or
+   * once frames have come for DARK_SCENE_MS (a dark room is still a photo).
+   * Polls on a timer rather than `requestVideoFrameCallback`, which runs
+   * only when the page repaints: in a WebKit session driven by hand the
+   * preview played yet "Take photo" stayed disabled.
+   */
   #watchFrames(video: HTMLVideoElement, generation: number): void {
     const probe = new OffscreenCanvas(16, 16).getContext('2d', { willReadFrequently: true })!;
+    let firstFrame: number | undefined;
     const check = () => {
       if (generation !== this.#generation || this.ready || video.srcObject !== this.stream) return;
-      if (video.videoWidth > 0) {
+      if (video.videoWidth > 0 && video.readyState > 1 /* HAVE_CURRENT_DATA */) {
+        firstFrame ??= performance.now();
         probe.drawImage(video, 0, 0, 16, 16);
         const pixels = probe.getImageData(0, 0, 16, 16).data;
         let lit = 0;
         for (let i = 0; i < pixels.length; i += 4)
           if (pixels[i]! + pixels[i + 1]! + pixels[i + 2]! > 60) lit++;
-        if (lit > 8) {
+        if (lit > 8 || performance.now() - firstFrame > DARK_SCENE_MS) {
           this.ready = true;
           this.host.requestUpdate();
           return;
         }
       }
-      video.requestVideoFrameCallback(check);
+      setTimeout(check, FRAME_POLL_MS);
     };
-    video.requestVideoFrameCallback(check);
+    check();
   }
 
   #release(): void {

@@ -149,10 +149,12 @@ describe('TryOnStore', () => {
     expect(kept.expiresAt).to.equal(now + 30 * DAY);
 
     const record = (await rawEntries(name)).find(([key]) => key === `avatar:${kept.key}`)?.[1] as {
-      blob: Blob;
+      blob: { $blob: ArrayBuffer; type: string };
       url?: string;
     };
-    expect(record.blob).to.be.instanceOf(Blob);
+    // Bytes, not a Blob: WebKit refuses Blobs in IndexedDB in some sessions.
+    expect(record.blob.$blob).to.be.instanceOf(ArrayBuffer);
+    expect(record.blob.type).to.equal('image/jpeg');
     expect(record.url).to.equal(undefined);
 
     // A new page: a new store over the same database.

@@ -3,7 +3,7 @@
  * sources): its entry points exist, README's API tables match its manifest, and
  * the examples in demo/examples/ run. Each example is built against dist/, served
  * with the reference proxy and the FASHN emulator, and opened in headless
- * Chromium, where a shopper goes from "Try it on" to a result while the page's
+ * Chromium and Firefox ESR (puppeteer-core: CDP and WebDriver BiDi), where a shopper goes from "Try it on" to a result while the page's
  * own UI (plain DOM, React, Vue) follows the element's events.
  *
  *   npm run test:examples
@@ -14,10 +14,10 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { launch, type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { buildExamples, EXAMPLES } from '../../scripts/build-examples.js';
 import { startExamplesServer, type ExamplesServer } from '../../scripts/examples-server.js';
-import { findChrome } from '../../scripts/find-chrome.mjs';
+import { CHROMIUM_ARGS, FIREFOX_PREFS, findEngine } from '../../scripts/find-engines.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const selfie = join(root, 'demo/public/sample-selfie.jpg');
@@ -50,15 +50,15 @@ function ensureBuiltPackage(): void {
 
 /** The page's own record of the element's state (the `data-testid="state"` output). */
 function pageState(page: Page): Promise<string | null> {
-  return page.getByTestId('state').textContent();
+  return page.evaluate(() => document.querySelector('[data-testid="state"]')?.textContent ?? null);
 }
 
 async function untilPageState(page: Page, state: string): Promise<void> {
   await page
     .waitForFunction(
       (wanted) => document.querySelector('[data-testid="state"]')?.textContent === wanted,
+      { timeout: STEP_TIMEOUT_MS, polling: 50 },
       state,
-      { timeout: STEP_TIMEOUT_MS },
     )
     .catch(async () => {
       const element = await page.evaluate(() => document.querySelector('fashn-try-on')?.state);
@@ -68,9 +68,45 @@ async function untilPageState(page: Page, state: string): Promise<void> {
     });
 }
 
-describe('the built package and its examples', { timeout: 120_000 }, () => {
+/** Clicks the element's control whose accessible name (text or aria-label) is `name`. */
+async function press(page: Page, name: string): Promise<void> {
+  await page
+    .waitForFunction(
+      (wanted) => {
+        const root = document.querySelector('fashn-try-on')?.shadowRoot;
+        const control = [...(root?.querySelectorAll<HTMLElement>('button') ?? [])].find(
+          (node) => (node.getAttribute('aria-label') ?? node.textContent ?? '').trim() === wanted,
+        );
+        control?.click();
+        return Boolean(control);
+      },
+      { timeout: STEP_TIMEOUT_MS, polling: 50 },
+      name,
+    )
+    .catch(() => assert.fail(`no "${name}" button in the element`));
+}
+
+/** The engines the examples run in: Chromium (CDP) and Firefox ESR (WebDriver BiDi). */
+const ENGINES = {
+  chromium: () => {
+    const executablePath = findEngine('chromium').executablePath;
+    assert.ok(executablePath, 'no Chromium found: set CHROME_PATH');
+    return launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+  },
+  firefox: () => {
+    const executablePath = findEngine('firefox').executablePath;
+    assert.ok(executablePath, 'no Firefox found: set FIREFOX_PATH');
+    return launch({
+      browser: 'firefox',
+      executablePath,
+      headless: true,
+      extraPrefsFirefox: FIREFOX_PREFS,
+    });
+  },
+};
+
+describe('the built package and its examples', { timeout: 180_000 }, () => {
   let server: ExamplesServer;
-  let browser: Browser;
 
   before(async () => {
     ensureBuiltPackage();
@@ -79,20 +115,9 @@ describe('the built package and its examples', { timeout: 120_000 }, () => {
       // FASHN's timings 50x faster; many flows from one client.
       api: { emulator: { speed: 0.02, jitter: 0 }, proxy: { rateLimit: false } },
     });
-    const executablePath = findChrome();
-    assert.ok(executablePath, 'no Chromium found: set CHROME_PATH');
-    browser = await chromium.launch({
-      executablePath,
-      args: [
-        '--no-sandbox',
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-      ],
-    });
   });
 
   after(async () => {
-    await browser?.close();
     await server?.close();
   });
 
@@ -113,39 +138,63 @@ describe('the built package and its examples', { timeout: 120_000 }, () => {
     assert.equal(check.status, 0, check.stderr);
   });
 
-  for (const name of EXAMPLES) {
-    test(`${name}: the element renders, and the page follows its events to a result`, async () => {
-      const context = await browser.newContext();
-      const page = await context.newPage();
-      const problems: string[] = [];
-      page.on('pageerror', (error) => problems.push(error.message));
-      page.on('console', (message) => {
-        if (message.type() === 'error')
-          problems.push(`${message.text()} (${message.location().url})`);
+  for (const [engine, start] of Object.entries(ENGINES)) {
+    describe(engine, () => {
+      let browser: Browser;
+      before(async () => {
+        browser = await start();
       });
-      page.on('response', (response) => {
-        if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+      after(async () => {
+        await browser?.close();
       });
-      try {
-        await page.goto(`${server.origin}/${name}/`);
-        // Rendered: the shadow root's trigger, found by its accessible name.
-        const trigger = page.getByRole('button', { name: 'Try it on' });
-        await trigger.waitFor({ timeout: STEP_TIMEOUT_MS });
-        assert.equal(await pageState(page), 'idle');
 
-        await trigger.click();
-        await untilPageState(page, 'consent');
-        await page.getByRole('button', { name: 'Continue' }).click();
-        await untilPageState(page, 'capture');
-        await page.locator('fashn-try-on input[type="file"]').setInputFiles(selfie);
-        await untilPageState(page, 'review');
-        await page.getByRole('button', { name: 'Use this photo' }).click();
-        // Through the proxy to the emulator: face-to-model, then tryon-v1.6.
-        await untilPageState(page, 'result');
-        assert.equal(await page.getByTestId('looks').textContent(), '1 look(s) ready');
-        assert.deepEqual(problems, []);
-      } finally {
-        await context.close();
+      for (const name of EXAMPLES) {
+        test(`${name}: the element renders, and the page follows its events to a result`, async () => {
+          const context = await browser.createBrowserContext();
+          const page = await context.newPage();
+          const problems: string[] = [];
+          page.on('pageerror', (error) => problems.push((error as Error).message));
+          page.on('console', (message) => {
+            if (message.type() === 'error')
+              problems.push(`${message.text()} (${message.location().url})`);
+          });
+          page.on('response', (response) => {
+            if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+          });
+          try {
+            await page.goto(`${server.origin}/${name}/`);
+            // Rendered: the shadow root's trigger, found by its accessible name.
+            await page.waitForFunction(
+              () => document.querySelector('fashn-try-on')?.shadowRoot?.querySelector('button'),
+              { timeout: STEP_TIMEOUT_MS },
+            );
+            assert.equal(await pageState(page), 'idle');
+
+            await press(page, 'Try it on');
+            await untilPageState(page, 'consent');
+            await press(page, 'Continue');
+            await untilPageState(page, 'capture');
+            const input = await page.waitForFunction(
+              () =>
+                document
+                  .querySelector('fashn-try-on')
+                  ?.shadowRoot?.querySelector<HTMLInputElement>('input[type="file"]'),
+              { timeout: STEP_TIMEOUT_MS },
+            );
+            await (input as ElementHandle<HTMLInputElement>).uploadFile(selfie);
+            await untilPageState(page, 'review');
+            await press(page, 'Use this photo');
+            // Through the proxy to the emulator: face-to-model, then tryon-v1.6.
+            await untilPageState(page, 'result');
+            const looks = await page.evaluate(
+              () => document.querySelector('[data-testid="looks"]')?.textContent,
+            );
+            assert.equal(looks, '1 look(s) ready');
+            assert.deepEqual(problems, []);
+          } finally {
+            await context.close();
+          }
+        });
       }
     });
   }

@@ -1,0 +1,58 @@
+// The test runner's launcher per engine. Chromium and Firefox ESR go through
+// puppeteer-core (Chrome DevTools Protocol / WebDriver BiDi), WebKitGTK through
+// WebKitWebDriver; each gets its engine's fake camera.
+import { chromeLauncher, puppeteerCore } from '@web/test-runner-chrome';
+import { WebdriverLauncher } from '@web/test-runner-webdriver';
+import { CHROMIUM_ARGS, FIREFOX_PREFS, findEngine } from '../../scripts/find-engines.mjs';
+import { startWebKitDriver } from '../../scripts/webkit-driver.mjs';
+
+function chromium() {
+  return chromeLauncher({
+    puppeteer: puppeteerCore, // also names it "Chromium" rather than "Chrome"
+    launchOptions: {
+      executablePath: findEngine('chromium').executablePath,
+      headless: true,
+      args: CHROMIUM_ARGS,
+    },
+  });
+}
+
+function firefox() {
+  return chromeLauncher({
+    // A custom puppeteer makes the launcher honour `browser: 'firefox'`
+    // (WebDriver BiDi) instead of looking for Chrome.
+    puppeteer: puppeteerCore,
+    launchOptions: {
+      browser: 'firefox',
+      executablePath: findEngine('firefox').executablePath,
+      headless: true,
+      extraPrefsFirefox: FIREFOX_PREFS,
+    },
+  });
+}
+
+/** WebdriverLauncher that starts (and ends) Xvfb and WebKitWebDriver itself. */
+class WebKitLauncher extends WebdriverLauncher {
+  #driver;
+  constructor() {
+    super({ capabilities: { browserName: 'MiniBrowser' } });
+  }
+  async initialize(config, testFiles) {
+    this.#driver = await startWebKitDriver();
+    const { hostname, port, capabilities } = this.#driver;
+    Object.assign(this.options, { hostname, port, capabilities, automationProtocol: 'webdriver' });
+    await super.initialize(config, testFiles);
+    this.name = 'WebKit';
+  }
+  async stop() {
+    await super.stop();
+    await this.#driver?.stop();
+  }
+}
+
+const LAUNCHERS = { chromium, firefox, webkit: () => new WebKitLauncher() };
+
+/** The launchers for `engines` (names from scripts/find-engines.mjs). */
+export function launchers(engines) {
+  return engines.map((engine) => LAUNCHERS[engine]());
+}
