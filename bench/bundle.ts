@@ -15,7 +15,7 @@ import { build, type BuildOptions, type Metafile, type OutputFile, type Plugin }
 import { kib, markdownTable, verdict, type Section, type SectionResult } from './report.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const ENTRY = 'src/index.ts';
+const ENTRY = 'src/script.ts';
 const ENTRY_OUT = 'dist/fashn-try-on.js';
 
 /** One file as `dist/size.json` describes it. */

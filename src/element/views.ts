@@ -2,7 +2,7 @@
  * What each step shows: pure render functions from a view model and the
  * element's actions to Lit templates. No state lives here.
  */
-import { html, nothing, svg, type TemplateResult } from 'lit';
+import { html, nothing, svg, type TemplateResult } from 'lit/html.js';
 import { format, type Strings } from '../i18n/index.js';
 import type { FashnProgressStatus, FashnState } from './events.js';
 
