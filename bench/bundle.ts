@@ -214,7 +214,9 @@ export const bundleSection: Section = {
           pct(size.entry.gzip),
         ],
         ...others.map((chunk) => [
-          `shared chunk \`dist/${chunk.file}\``,
+          afterIntent.files.includes(chunk.file)
+            ? `the flow \`dist/${chunk.file}\` (loaded on intent)`
+            : `chunk \`dist/${chunk.file}\` (loaded with the entry)`,
           kib(chunk.min),
           kib(chunk.gzip, 2),
           pct(chunk.gzip),

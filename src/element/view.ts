@@ -5,7 +5,6 @@
  * shell's shadow root and answers the element's methods. New steps and
  * features go here (and in `views.ts`), never in the shell.
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { html, nothing, render } from 'lit/html.js';
 import { FashnClient } from '../api/client.js';
 import { FashnError, canceledError, isFashnError, type FashnErrorStep } from '../api/errors.js';
@@ -19,6 +18,7 @@ import { ProgressBoard } from '../session/steps.js';
 import { CameraController } from './camera-controller.js';
 import { CONFIG_KEYS, type AttributeProperty } from './attributes.js';
 import { readConfig, type TryOnConfig } from './config.js';
+import { ControllerHost } from './controllers/controller-host.js';
 import { DialogController } from './controllers/dialog-controller.js';
 import type { LanguageController } from './controllers/language-controller.js';
 import { RunController } from './controllers/run-controller.js';
@@ -33,11 +33,7 @@ import { renderStep, type ViewActions, type ViewModel } from './views.js';
 const board = new ProgressBoard();
 const noop = () => {};
 
-export class TryOnView implements ReactiveControllerHost {
-  readonly #controllers = new Set<ReactiveController>();
-  #connected = false;
-  #pending = false;
-  #updated: Promise<boolean> = Promise.resolve(true);
+export class TryOnView extends ControllerHost {
   #config: TryOnConfig = readConfig({}).config;
   #configDirty = true;
   readonly #reported = new Map<string, string>();
@@ -109,6 +105,7 @@ export class TryOnView implements ReactiveControllerHost {
     private readonly trigger: HTMLSlotElement,
     private readonly language: LanguageController,
   ) {
+    super();
     const root = container.getRootNode() as ShadowRoot;
     adoptCss(root, styles);
     this.#dialog = new DialogController(this, {
@@ -135,16 +132,14 @@ export class TryOnView implements ReactiveControllerHost {
   }
 
   connected(): void {
-    this.#connected = true;
-    this.#controllers.forEach((c) => c.hostConnected?.());
+    this.connectControllers();
     this.#readConfig();
     void this.#resume();
     this.requestUpdate();
   }
 
   disconnected(): void {
-    this.#connected = false;
-    this.#controllers.forEach((c) => c.hostDisconnected?.());
+    this.disconnectControllers();
     this.#tick(false);
   }
 
@@ -225,32 +220,12 @@ export class TryOnView implements ReactiveControllerHost {
       );
   }
 
-  // ---- the host of the controllers: renders into the shell's shadow root ----
-
-  addController(controller: ReactiveController): void {
-    this.#controllers.add(controller);
-    if (this.#connected) controller.hostConnected?.();
+  /** Renders in the UI language: its table first. */
+  protected beforeUpdate(): Promise<unknown> | undefined {
+    return this.language.ready ? undefined : this.language.load();
   }
 
-  removeController(controller: ReactiveController): void {
-    this.#controllers.delete(controller);
-  }
-
-  requestUpdate(): void {
-    if (this.#pending) return;
-    this.#pending = true;
-    this.#updated = this.#update();
-  }
-
-  get updateComplete(): Promise<boolean> {
-    return this.#updated.then(() => (this.#pending ? this.updateComplete : true));
-  }
-
-  /** Renders once per task, in the UI language (its table loaded first). */
-  async #update(): Promise<boolean> {
-    await null;
-    if (!this.language.ready) await this.language.load();
-    this.#pending = false;
+  protected update(): void {
     if (this.#configDirty) this.#applyConfig();
     render(this.#render(), this.container);
     this.#dialog.sync(this.state !== 'idle' && this.host.isConnected);
@@ -259,7 +234,6 @@ export class TryOnView implements ReactiveControllerHost {
       this.#focusStep = false;
       this.container.querySelector<HTMLElement>('#title')?.focus();
     }
-    return true;
   }
 
   #render() {
