@@ -31,7 +31,7 @@ const TYPES: Record<string, string> = { '.js': 'text/javascript', '.html': 'text
 /** Serves the page and dist/ from 127.0.0.1 (no caching: each run downloads again). */
 async function serveDist(): Promise<{ origin: string; server: Server }> {
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!;
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
     const send = (status: number, type: string, body: string | Buffer) => {
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
       res.end(body);

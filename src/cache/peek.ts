@@ -16,7 +16,7 @@ function readAll(): Promise<[IDBValidKey[], unknown[]]> {
   return new Promise((resolve, reject) => {
     const open = indexedDB.open(DB_NAME);
     open.onupgradeneeded = () => open.result.createObjectStore(STORE_NAME);
-    open.onerror = () => reject(open.error);
+    open.onerror = () => reject(open.error ?? new Error('IndexedDB refused to open'));
     open.onsuccess = () => {
       const db = open.result;
       const store = db.transaction(STORE_NAME).objectStore(STORE_NAME);
@@ -26,7 +26,7 @@ function readAll(): Promise<[IDBValidKey[], unknown[]]> {
         db.close();
         resolve([keys.result, values.result]);
       };
-      values.onerror = () => reject(values.error);
+      values.onerror = () => reject(values.error ?? new Error('IndexedDB refused to read'));
     };
     setTimeout(() => reject(new Error('IndexedDB gave no answer')), 3000);
   });
@@ -46,12 +46,16 @@ export async function holdsWork(
     if (memory) return !!(await memory.getAvatar()) || (await memory.listPending()).length > 0;
     if (!remember) return false;
     const [keys, values] = await readAll();
-    const entries = new Map(keys.map((key, i) => [String(key), values[i] as Timed]));
+    const entries = new Map<string, unknown>(
+      keys.map((key, i) => [typeof key === 'string' ? key : '', values[i]]),
+    );
     const current = entries.get('current');
-    if ((entries.get(`avatar:${String(current)}`)?.expiresAt ?? 0) > now) return true;
+    const avatar =
+      typeof current === 'string' ? (entries.get(`avatar:${current}`) as Timed) : undefined;
+    if ((avatar?.expiresAt ?? 0) > now) return true;
     return [...entries].some(
       ([key, value]) =>
-        key.startsWith('pending:') && (value.startedAt ?? 0) > now - RESUME_WINDOW_MS,
+        key.startsWith('pending:') && ((value as Timed).startedAt ?? 0) > now - RESUME_WINDOW_MS,
     );
   } catch {
     return true;

@@ -38,7 +38,8 @@ export class TryOnView extends ControllerHost {
   #configDirty = true;
   readonly #reported = new Map<string, string>();
   #ownMemory: PageMemory | undefined;
-  #waiting: { resolve(result: TryOnResult): void; reject(error: FashnError): void } | undefined;
+  #waiting:
+    { resolve: (result: TryOnResult) => void; reject: (error: FashnError) => void } | undefined;
   #consented = false;
   #photoUrl: string | undefined;
   #results: string[] = [];
@@ -294,7 +295,7 @@ export class TryOnView extends ControllerHost {
       this.#setPhoto(file);
       this.#flow.send('photo');
     },
-    usePhoto: () => this.#runFrom('avatar').catch(noop),
+    usePhoto: () => void this.#runFrom('avatar').catch(noop),
     retake: () => this.retake(),
     cancel: () => this.cancel(),
     retry: () => this.retry(),

@@ -24,22 +24,22 @@ export interface ViewModel {
 }
 
 export interface ViewActions {
-  continue(): void;
-  takePhoto(): void;
-  switchCamera(): void;
-  retryCamera(): void;
-  pickFile(file: File | undefined): void;
-  usePhoto(): void;
-  retake(): void;
-  cancel(): void;
-  retry(): void;
-  tryAnother(): void;
-  changePhoto(): void;
-  deletePhoto(): void;
-  close(): void;
-  showSample(index: number): void;
-  showBefore(before: boolean): void;
-  dragOver(over: boolean): void;
+  continue: () => void;
+  takePhoto: () => void;
+  switchCamera: () => void;
+  retryCamera: () => void;
+  pickFile: (file: File | undefined) => void;
+  usePhoto: () => void;
+  retake: () => void;
+  cancel: () => void;
+  retry: () => void;
+  tryAnother: () => void;
+  changePhoto: () => void;
+  deletePhoto: () => void;
+  close: () => void;
+  showSample: (index: number) => void;
+  showBefore: (before: boolean) => void;
+  dragOver: (over: boolean) => void;
 }
 
 const icon = (path: string) =>

@@ -24,7 +24,7 @@ const loading: Record<string, Promise<Strings>> = {};
 
 /** The built-in language of a `lang` value: its primary subtag when built in, else `en`. */
 function languageOf(lang: string | null | undefined): string {
-  const code = (lang ?? '').toLowerCase().split('-')[0]!;
+  const code = (lang ?? '').toLowerCase().split('-')[0] ?? '';
   return LANGUAGES.includes(code) ? code : 'en';
 }
 
@@ -40,8 +40,11 @@ export function hasStrings(lang: string | null | undefined): boolean {
 export function loadStrings(lang: string | null | undefined): Promise<Strings> {
   const code = languageOf(lang);
   if (loaded[code]) return Promise.resolve(loaded[code]);
-  return (loading[code] ??= PACKS[code]!()
-    .catch((error: unknown) => (code === 'en' ? Promise.reject(error) : loadStrings('en')))
+  return (loading[code] ??= PACKS[code]()
+    .catch((error: unknown) => {
+      if (code === 'en') throw error;
+      return loadStrings('en');
+    })
     .then((table) => (loaded[code] = table)));
 }
 

@@ -34,23 +34,23 @@ export type Outcome =
 /** What the session tells its host as it goes. */
 export interface SessionEvents {
   /** Before each paid call; false vetoes it. */
-  beforeRun(detail: FashnBeforeRunDetail): boolean;
+  beforeRun: (detail: FashnBeforeRunDetail) => boolean;
   /** The run is now waiting on this step. */
-  step(step: RunStep): void;
-  progress(detail: FashnProgressDetail): void;
-  avatar(detail: FashnAvatarDetail): void;
+  step: (step: RunStep) => void;
+  progress: (detail: FashnProgressDetail) => void;
+  avatar: (detail: FashnAvatarDetail) => void;
   /** The one channel for failures that do not stop the flow (storage). */
-  report(error: FashnError): void;
+  report: (error: FashnError) => void;
 }
 
 export interface SessionOptions {
   events: SessionEvents;
   /** The memory to use, asked for at each use (the host's `memory` may change). */
-  memory(): Promise<TryOnMemory>;
+  memory: () => Promise<TryOnMemory>;
   /** Turns the shopper's photo into the JPEG sent as `face_image`. */
-  prepare(photo: Blob, signal: AbortSignal): Promise<Blob>;
+  prepare: (photo: Blob, signal: AbortSignal) => Promise<Blob>;
   /** The client for a configuration; default a `FashnClient` on `config.proxyUrl` with long polls. */
-  client?(config: TryOnConfig): Pick<FashnClient, 'predict'>;
+  client?: (config: TryOnConfig) => Pick<FashnClient, 'predict'>;
   /** Progress of shared avatar runs; sessions of one page pass the same board. */
   board?: ProgressBoard;
 }
@@ -65,7 +65,7 @@ export interface RunRequest {
   /** A recorded prediction to poll again instead of paying for a new one. */
   resume?: PendingPrediction;
   /** After a resumed avatar: whether to go on to the try-on (someone opened the element). */
-  goOn?(): boolean;
+  goOn?: () => boolean;
 }
 
 /** Raised inside a run when the page vetoed a call. */

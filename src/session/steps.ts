@@ -32,12 +32,12 @@ export interface StepContext {
   memory: TryOnMemory;
   board: ProgressBoard;
   /** Turns the shopper's photo into the JPEG sent as `face_image`. */
-  prepare(photo: Blob, signal: AbortSignal): Promise<Blob>;
+  prepare: (photo: Blob, signal: AbortSignal) => Promise<Blob>;
   /** Asks the page before a paid call; throws when it vetoes the call. */
-  beforeRun<M extends ModelName>(model: M, inputs: ModelInputs[M], step: RunStep): void;
-  progress(step: RunStep, progress: Progress): void;
+  beforeRun: <M extends ModelName>(model: M, inputs: ModelInputs[M], step: RunStep) => void;
+  progress: (step: RunStep, progress: Progress) => void;
   /** Reports a storage failure (non-fatal: the flow goes on). */
-  storageFailed(cause: unknown): void;
+  storageFailed: (cause: unknown) => void;
 }
 
 /**
@@ -141,7 +141,7 @@ export async function makeAvatar(
           signal: shared,
           onProgress: (detail) => board.post(id, detail),
         }).finally(() => board.end(id));
-        return keep(output[0]!);
+        return keep(output[0]);
       },
       { signal, recheck: () => memory.findAvatar(id) },
     );

@@ -48,7 +48,7 @@ export abstract class ControllerHost implements ReactiveControllerHost {
   protected abstract update(): void;
 
   async #update(): Promise<boolean> {
-    await null;
+    await Promise.resolve();
     await this.beforeUpdate();
     this.#pending = false;
     this.update();
