@@ -5,6 +5,7 @@
  */
 import '../src/index.ts';
 import type { FashnTryOn } from '../src/element/fashn-try-on.js';
+import { EVENT_NAMES } from '../src/element/events.js';
 import {
   blobToDataUrl,
   fetchApiMode,
@@ -14,15 +15,6 @@ import {
 } from './api-mode.js';
 import { EventLogView, renderAttributes } from './event-log.js';
 import { PRODUCTS, formatPrice, productById, productImages, type Product } from './products.js';
-
-const FASHN_EVENTS = [
-  'fashn-state-change',
-  'fashn-before-run',
-  'fashn-progress',
-  'fashn-avatar',
-  'fashn-result',
-  'fashn-error',
-] as const;
 
 function $<T extends HTMLElement = HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -250,7 +242,8 @@ function showAttributes(): void {
 }
 
 function wireDevPanel(): void {
-  for (const name of FASHN_EVENTS) {
+  // Every event the element declares, so a new one shows here without touching the demo.
+  for (const name of EVENT_NAMES) {
     tryOn.addEventListener(name, (event) => {
       log.add({ time: new Date(), name, detail: (event as CustomEvent<unknown>).detail });
       if (name === 'fashn-state-change') showState();

@@ -5,12 +5,10 @@
  * as properties. Types only; `jsx-react.ts` and `jsx-preact.ts` put them into
  * their framework's JSX namespace.
  */
+import type { ATTRIBUTES, AttributeProperty } from './element/attributes.js';
 import type { TryOnConfig } from './element/config.js';
 import type { FashnEventDetails, FashnEventName } from './element/events.js';
 import type { Strings } from './i18n/index.js';
-
-/** A whole number as a number or as its digits. */
-type Whole = number | `${number}`;
 
 /**
  * Yes/no attributes take the strings `"true"` and `"false"`. Frameworks remove
@@ -19,37 +17,19 @@ type Whole = number | `${number}`;
  */
 type YesNo = 'true' | 'false';
 
-/** The element's attributes, as JSX props. Values as SPEC's attribute table. */
-export interface FashnTryOnAttributes {
-  /** http(s) URL or `data:image/...;base64,` URL of the garment (required for a try-on). */
-  'garment-image'?: string;
-  /** Base URL of the proxy, default `/api/fashn`. */
-  'proxy-url'?: string;
-  category?: TryOnConfig['category'];
-  mode?: TryOnConfig['mode'];
-  'garment-photo-type'?: TryOnConfig['garmentPhotoType'];
-  /** 1 to 4. */
-  'num-samples'?: 1 | 2 | 3 | 4 | '1' | '2' | '3' | '4';
-  /** 0 to 2^32-1, default 42. */
-  seed?: Whole;
-  'output-format'?: TryOnConfig['outputFormat'];
-  'moderation-level'?: TryOnConfig['moderationLevel'];
-  'segmentation-free'?: YesNo;
-  /** Ask FASHN for base64 outputs, so no output is stored on its CDN (default `"true"`). */
-  'return-base64'?: YesNo;
-  /** Body-shape guidance for `face-to-model`, e.g. "athletic build". */
-  'avatar-prompt'?: string;
-  'avatar-aspect-ratio'?: TryOnConfig['avatarAspectRatio'];
-  layout?: TryOnConfig['layout'];
-  /** Capture paths offered, default `"camera upload"`. */
-  capture?: 'camera upload' | 'upload camera' | 'camera' | 'upload';
-  /** Keep the avatar in this browser for later visits (default `"true"`). */
-  remember?: YesNo;
-  /** Days a kept avatar lives, default 30. */
-  'cache-days'?: Whole;
-  /** Link shown on the consent step. */
-  'privacy-url'?: string;
-}
+/** What an attribute takes in JSX, from the type of its parsed value. */
+type JsxValue<T> = T extends boolean
+  ? YesNo
+  : T extends number
+    ? T | `${T}`
+    : T extends { camera: boolean }
+      ? 'camera upload' | 'upload camera' | 'camera' | 'upload'
+      : T;
+
+/** The element's attributes (kebab-case, as written in HTML), as JSX props, derived from its attribute table. */
+export type FashnTryOnAttributes = {
+  [K in AttributeProperty as (typeof ATTRIBUTES)[K]]?: JsxValue<NonNullable<TryOnConfig[K]>>;
+};
 
 /** Listener props: `onfashn-result={(event) => event.detail.images}` and so on. */
 export type FashnTryOnEventProps = {

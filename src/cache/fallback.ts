@@ -3,9 +3,20 @@
  * for the page's life with one non-fatal `storage` error (private modes,
  * blocked storage, `indexedDB.open` throwing, erroring or never answering).
  */
+import { memoryKeyValue } from './kv.js';
 import { TryOnStore, type TryOnStoreOptions } from './store.js';
 
 export { memoryKeyValue } from './kv.js';
+
+/**
+ * The memory kept in this page only, until it unloads (what an element with
+ * `remember="false"` uses; nothing reaches IndexedDB).
+ */
+export class PageMemory extends TryOnStore {
+  constructor(options: Omit<TryOnStoreOptions, 'kv' | 'useStore'> = {}) {
+    super({ ...options, kv: memoryKeyValue() });
+  }
+}
 
 /**
  * A ready store: IndexedDB opened and purged of expired records, or page memory

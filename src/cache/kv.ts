@@ -5,9 +5,9 @@
  */
 import { clear, createStore, delMany, entries, get, set, type UseStore } from 'idb-keyval';
 
-/** The element's own IndexedDB database and object store (not idb-keyval's default one). */
-export const DB_NAME = 'fashn-try-on';
-export const STORE_NAME = 'kv';
+import { DB_NAME, STORE_NAME } from './memory.js';
+
+export { DB_NAME, STORE_NAME } from './memory.js';
 
 /** The few operations the memory needs. Every method rejects (never throws) on failure. */
 export interface KeyValue {

@@ -8,8 +8,7 @@ import type { FashnClient, PredictOptions, PredictResult } from '../api/client.j
 import { isFashnError } from '../api/errors.js';
 import type { ModelInputs, ModelName } from '../api/schemas.js';
 
-/** How long a recorded prediction may be resumed (FASHN keeps base64 outputs for 60 minutes). */
-export const RESUME_WINDOW_MS = 60 * 60_000;
+export { RESUME_WINDOW_MS } from './memory.js';
 
 /** A prediction in flight, as recorded before polling. */
 export interface PendingPrediction {

@@ -13,10 +13,11 @@ import type { UseStore } from 'idb-keyval';
 import { FashnError } from '../api/errors.js';
 import { readImageHeader } from '../capture/image-header.js';
 import { blobToDataUrl } from '../capture/normalize.js';
-import type { AvatarMemory, KeptAvatar, KeptResult } from '../element/memory.js';
+import type { AvatarToKeep, KeptAvatar, KeptResult, TryOnMemory } from './memory.js';
 import { digest } from './keys.js';
 import { idbKeyValue, memoryKeyValue, type KeyValue } from './kv.js';
-import { RESUME_WINDOW_MS, type PendingPrediction, type PendingStore } from './resume.js';
+import { RESUME_WINDOW_MS } from './memory.js';
+import type { PendingPrediction } from './resume.js';
 
 const DAY_MS = 86_400_000;
 /** FASHN serves CDN outputs for 72 h after completion; an hour's margin makes "certainly valid". */
@@ -41,44 +42,6 @@ export interface TryOnStoreOptions {
   openTimeoutMs?: number;
   /** Called once, when the store falls back to page memory. */
   onStorageError?: (error: FashnError) => void;
-}
-
-/** A kept avatar: its bytes, an object URL of them, and when it expires. */
-export interface StoredAvatar extends KeptAvatar {
-  /** `blob:` URL of the bytes, valid while the page lives. */
-  image: string;
-  key: string;
-  blob: Blob;
-  expiresAt: number;
-  /** FASHN's CDN URL, when it came as one (see `modelImage`). */
-  url?: string;
-  params?: Record<string, unknown>;
-}
-
-/** What `setAvatar` takes: the element's `KeptAvatar`, with what it knows besides. */
-export interface AvatarToKeep extends KeptAvatar {
-  /** `avatarKey(selfie, params)`; default the digest of the image bytes. */
-  key?: string;
-  /** The bytes, when the caller has them; otherwise read from `image`. */
-  blob?: Blob;
-  params?: Record<string, unknown>;
-  /** The element's `cache-days`. */
-  cacheDays?: number;
-}
-
-export interface StoredResult extends KeptResult {
-  /** `blob:` URLs of the bytes, valid while the page lives. */
-  images: string[];
-  blobs: Blob[];
-  avatarKey?: string;
-}
-
-/** What `setResult` takes: the element's `KeptResult`, with what it knows besides. */
-export interface ResultToKeep extends KeptResult {
-  /** The avatar it was made with: the result then lives and dies with that avatar. */
-  avatarKey?: string;
-  /** The bytes, when the caller has them; otherwise read from `images`. */
-  blobs?: Blob[];
 }
 
 interface AvatarRecord {
@@ -158,12 +121,12 @@ export async function imageBlob(image: string, fetchImpl: typeof fetch = fetch):
 
 /**
  * The element's memory over IndexedDB (or page memory), implementing the
- * element's `AvatarMemory` and the resume records (`PendingStore`). Methods do
+ * memory contract (`TryOnMemory`, with the resume records). Methods do
  * not fail on storage trouble: they move to page memory and report once
  * (`onStorageError`, `takeStorageError()`). Only bad input (an image that cannot
  * be read) and a failed `forgetAll()` reject.
  */
-export class TryOnStore implements AvatarMemory, PendingStore {
+export class TryOnStore implements TryOnMemory {
   #kv: KeyValue;
   /** IndexedDB after a fallback, while it may still hold records from before it. */
   #left: KeyValue | undefined;
@@ -214,7 +177,7 @@ export class TryOnStore implements AvatarMemory, PendingStore {
   }
 
   /** The current avatar, unless it has expired. */
-  getAvatar(): Promise<StoredAvatar | undefined> {
+  getAvatar(): Promise<KeptAvatar | undefined> {
     return this.#use(async (kv) => {
       const key = await kv.get<string>(CURRENT);
       return key === undefined ? undefined : this.#avatar(kv, key);
@@ -222,7 +185,7 @@ export class TryOnStore implements AvatarMemory, PendingStore {
   }
 
   /** The avatar kept under `key` (see `avatarKey`), which becomes the current one. */
-  findAvatar(key: string): Promise<StoredAvatar | undefined> {
+  findAvatar(key: string): Promise<KeptAvatar | undefined> {
     return this.#use(async (kv) => {
       const avatar = await this.#avatar(kv, key);
       if (avatar) await kv.set(CURRENT, key);
@@ -230,16 +193,11 @@ export class TryOnStore implements AvatarMemory, PendingStore {
     });
   }
 
-  /** `keepAvatar` for the element's `AvatarMemory`. */
-  async setAvatar(avatar: AvatarToKeep): Promise<void> {
-    await this.keepAvatar(avatar);
-  }
-
   /**
    * Keeps `avatar` (its bytes: given, decoded or downloaded) as the current one,
    * for `cacheDays`. Results made with an earlier avatar under the same key go.
    */
-  async keepAvatar(avatar: AvatarToKeep): Promise<StoredAvatar> {
+  async keepAvatar(avatar: AvatarToKeep): Promise<KeptAvatar> {
     const blob = avatar.blob ?? (await imageBlob(avatar.image, this.#fetch));
     const key = avatar.key ?? (await digest(blob));
     const { createdAt, params } = avatar;
@@ -265,11 +223,6 @@ export class TryOnStore implements AvatarMemory, PendingStore {
     return this.#stored(record);
   }
 
-  /** Forgets everything (SPEC: "Delete my photo"): every avatar, not only the current one. */
-  deleteAvatar(): Promise<void> {
-    return this.forgetAll();
-  }
-
   /** Removes every record this store wrote, in IndexedDB and in page memory. Rejects if IndexedDB refuses. */
   async forgetAll(): Promise<void> {
     for (const urls of this.#urls.values()) urls.forEach((url) => URL.revokeObjectURL(url));
@@ -281,7 +234,7 @@ export class TryOnStore implements AvatarMemory, PendingStore {
   }
 
   /** The result kept under `key` (see `resultKey`), unless expired. */
-  getResult(key: string): Promise<StoredResult | undefined> {
+  getResult(key: string): Promise<KeptResult | undefined> {
     return this.#use(async (kv) => {
       const record = await kv.get<ResultRecord>(`result:${key}`);
       if (!record || record.expiresAt <= this.#now()) return undefined;
@@ -292,7 +245,7 @@ export class TryOnStore implements AvatarMemory, PendingStore {
   }
 
   /** Keeps `result` (its bytes: given, decoded or downloaded); it expires with its avatar. */
-  async setResult(key: string, result: ResultToKeep): Promise<void> {
+  async setResult(key: string, result: KeptResult): Promise<void> {
     const blobs =
       result.blobs ?? (await Promise.all(result.images.map((i) => imageBlob(i, this.#fetch))));
     const { avatarKey, predictionId, durationMs, createdAt } = result;
@@ -318,10 +271,10 @@ export class TryOnStore implements AvatarMemory, PendingStore {
    * What to send as `model_image`: FASHN's URL while it is certainly still valid
    * and `returnBase64` is false (nothing to upload), else a data: URL of the bytes.
    */
-  async modelImage(avatar: StoredAvatar, returnBase64: boolean): Promise<string> {
+  async modelImage(avatar: KeptAvatar, returnBase64: boolean): Promise<string> {
     if (!returnBase64 && avatar.url && this.#now() < avatar.createdAt + URL_LIFETIME_MS)
       return avatar.url;
-    return blobToDataUrl(avatar.blob);
+    return avatar.blob ? blobToDataUrl(avatar.blob) : avatar.image;
   }
 
   setPending(pending: PendingPrediction): Promise<void> {
@@ -384,16 +337,16 @@ export class TryOnStore implements AvatarMemory, PendingStore {
     this.#onStorageError?.(this.#failure);
   }
 
-  async #avatar(kv: KeyValue, key: string): Promise<StoredAvatar | undefined> {
+  async #avatar(kv: KeyValue, key: string): Promise<KeptAvatar | undefined> {
     const record = await kv.get<AvatarRecord>(`avatar:${key}`);
     if (record && record.expiresAt > this.#now()) return this.#stored(record);
     if (record) await this.#tidy(kv);
     return undefined;
   }
 
-  #stored({ key, blob, createdAt, expiresAt, url, params }: AvatarRecord): StoredAvatar {
+  #stored({ key, blob, createdAt, expiresAt, url, params }: AvatarRecord): KeptAvatar {
     const [image = ''] = this.#objectUrls(`avatar:${key}`, [blob]);
-    const avatar: StoredAvatar = { key, image, blob, createdAt, expiresAt };
+    const avatar: KeptAvatar = { key, image, blob, createdAt, expiresAt };
     if (url) avatar.url = url;
     if (params) avatar.params = params;
     return avatar;

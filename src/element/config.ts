@@ -15,6 +15,9 @@ import {
   OUTPUT_FORMATS,
   isImageInput,
 } from '../api/models.js';
+import { ATTRIBUTES, type AttributeProperty } from './attributes.js';
+
+export { CONFIG_KEYS } from './attributes.js';
 
 /** Raw property values as attributes or page scripts set them. */
 export type RawValue = string | number | boolean | null | undefined;
@@ -25,7 +28,7 @@ export interface TryOnConfig {
   category: (typeof CATEGORIES)[number];
   mode: (typeof MODES)[number];
   garmentPhotoType: (typeof GARMENT_PHOTO_TYPES)[number];
-  numSamples: number;
+  numSamples: 1 | 2 | 3 | 4;
   seed: number;
   outputFormat: (typeof OUTPUT_FORMATS)[number];
   moderationLevel: (typeof MODERATION_LEVELS)[number];
@@ -46,6 +49,10 @@ export interface ConfigIssue {
   value: RawValue;
   message: string;
 }
+
+/** The parsed configuration covers exactly the declared attributes. */
+type Covers<T extends Record<AttributeProperty, unknown>> = T;
+export type DeclaredConfig = Covers<TryOnConfig>;
 
 /** Reads a (trimmed) value; `undefined` refuses it. */
 type Parse<T> = (value: string | number | boolean) => T | undefined;
@@ -68,11 +75,11 @@ const bool: Rule<boolean> = [
   'expected "true" or "false"',
 ];
 
-const int = (min: number, max: number): Rule<number> => [
+const int = <N extends number = number>(min: N, max: N): Rule<N> => [
   (v) => {
     const n =
       typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
-    return Number.isInteger(n) && n >= min && n <= max ? n : undefined;
+    return Number.isInteger(n) && n >= min && n <= max ? (n as N) : undefined;
   },
   `expected a whole number from ${min} to ${max}`,
 ];
@@ -98,34 +105,27 @@ const capture: Rule<TryOnConfig['capture']> = [
   'expected "camera", "upload" or both',
 ];
 
-/** Attribute, rule and default per property (the key is the camelCase property). */
-const FIELDS: { [K in keyof TryOnConfig]: [string, Rule<TryOnConfig[K] & {}>, TryOnConfig[K]] } = {
-  garmentImage: ['garment-image', text(isImageInput, IMAGE_INPUT_RULE), undefined],
-  proxyUrl: ['proxy-url', text(Boolean, 'expected a URL'), '/api/fashn'],
-  category: ['category', oneOf(CATEGORIES), 'auto'],
-  mode: ['mode', oneOf(MODES), 'balanced'],
-  garmentPhotoType: ['garment-photo-type', oneOf(GARMENT_PHOTO_TYPES), 'auto'],
-  numSamples: ['num-samples', int(1, 4), 1],
-  seed: ['seed', int(0, MAX_SEED), 42],
-  outputFormat: ['output-format', oneOf(OUTPUT_FORMATS), 'jpeg'],
-  moderationLevel: ['moderation-level', oneOf(MODERATION_LEVELS), 'permissive'],
-  segmentationFree: ['segmentation-free', bool, true],
-  returnBase64: ['return-base64', bool, true],
-  avatarPrompt: [
-    'avatar-prompt',
-    text((v) => v.length <= 500, 'at most 500 characters'),
-    undefined,
-  ],
-  avatarAspectRatio: ['avatar-aspect-ratio', oneOf(ASPECT_RATIOS), '2:3'],
-  layout: ['layout', oneOf(['dialog', 'inline'] as const), 'dialog'],
-  capture: ['capture', capture, { camera: true, upload: true }],
-  remember: ['remember', bool, true],
-  cacheDays: ['cache-days', int(1, 3650), 30],
-  privacyUrl: ['privacy-url', text(isHttpUrl, 'must be an http(s) URL'), undefined],
+/** Rule and default per property (the attribute is `ATTRIBUTES[key]`; its description is in `docs.ts`). */
+const FIELDS: { [K in keyof TryOnConfig]: [Rule<TryOnConfig[K] & {}>, TryOnConfig[K]] } = {
+  garmentImage: [text(isImageInput, IMAGE_INPUT_RULE), undefined],
+  proxyUrl: [text(Boolean, 'expected a URL'), '/api/fashn'],
+  category: [oneOf(CATEGORIES), 'auto'],
+  mode: [oneOf(MODES), 'balanced'],
+  garmentPhotoType: [oneOf(GARMENT_PHOTO_TYPES), 'auto'],
+  numSamples: [int<1 | 2 | 3 | 4>(1, 4), 1],
+  seed: [int(0, MAX_SEED), 42],
+  outputFormat: [oneOf(OUTPUT_FORMATS), 'jpeg'],
+  moderationLevel: [oneOf(MODERATION_LEVELS), 'permissive'],
+  segmentationFree: [bool, true],
+  returnBase64: [bool, true],
+  avatarPrompt: [text((v) => v.length <= 500, 'at most 500 characters'), undefined],
+  avatarAspectRatio: [oneOf(ASPECT_RATIOS), '2:3'],
+  layout: [oneOf(['dialog', 'inline'] as const), 'dialog'],
+  capture: [capture, { camera: true, upload: true }],
+  remember: [bool, true],
+  cacheDays: [int(1, 3650), 30],
+  privacyUrl: [text(isHttpUrl, 'must be an http(s) URL'), undefined],
 };
-
-/** The configurable properties (camelCase), in attribute order. */
-export const CONFIG_KEYS = Object.keys(FIELDS) as (keyof TryOnConfig)[];
 
 /**
  * Validates raw property values (the element itself holds them by key).
@@ -138,7 +138,8 @@ export function readConfig(raw: Partial<Record<keyof TryOnConfig, RawValue>>): {
 } {
   const config: Record<string, unknown> = {};
   const issues: ConfigIssue[] = [];
-  for (const [key, [attribute, [parse, expected], fallback]] of Object.entries(FIELDS)) {
+  for (const [key, [[parse, expected], fallback]] of Object.entries(FIELDS)) {
+    const attribute = ATTRIBUTES[key as AttributeProperty];
     const value = raw[key as keyof TryOnConfig];
     const parsed =
       value == null ? undefined : parse(typeof value === 'string' ? value.trim() : value);

@@ -1,13 +1,15 @@
 /**
- * The element's public events (SPEC "Events"): detail types, their
- * `HTMLElementEventMap` entries, and the one helper that dispatches them.
+ * The element's public events, declared once in `EVENTS`: each name with its
+ * detail type and whether the page may veto it. The event
+ * maps (`HTMLElementEventMap`, `GlobalEventHandlersEventMap`), the JSX listener
+ * props, the custom-elements manifest, the README table and the demo's log
+ * are derived from it.
  */
 import type { FashnErrorDetail } from '../api/errors.js';
 import type { ModelInputs, ModelName } from '../api/schemas.js';
+import type { FashnState } from '../session/flow.js';
 
-/** The flow's states (SPEC "States"). */
-export type FashnState =
-  'idle' | 'consent' | 'capture' | 'review' | 'avatar' | 'tryon' | 'result' | 'error';
+export type { FashnState } from '../session/flow.js';
 
 export interface FashnStateChangeDetail {
   state: FashnState;
@@ -52,38 +54,55 @@ export type TryOnResult = FashnResultDetail;
 
 export type FashnErrorEventDetail = FashnErrorDetail;
 
-export interface FashnEventDetails {
-  'fashn-state-change': FashnStateChangeDetail;
-  'fashn-before-run': FashnBeforeRunDetail;
-  'fashn-progress': FashnProgressDetail;
-  'fashn-avatar': FashnAvatarDetail;
-  'fashn-result': FashnResultDetail;
-  'fashn-error': FashnErrorEventDetail;
+/** One event's declaration; `detail` only carries its type (descriptions: `docs.ts`). */
+interface EventSpec<Detail> {
+  cancelable: boolean;
+  readonly detail?: Detail;
 }
 
-export type FashnEventName = keyof FashnEventDetails;
+const event = <Detail>(cancelable = false): EventSpec<Detail> => ({ cancelable });
+
+/** Every event the element dispatches (all bubble and are composed). Add new ones here. */
+export const EVENTS = {
+  'fashn-state-change': event<FashnStateChangeDetail>(),
+  'fashn-before-run': event<FashnBeforeRunDetail>(true),
+  'fashn-progress': event<FashnProgressDetail>(),
+  'fashn-avatar': event<FashnAvatarDetail>(),
+  'fashn-result': event<FashnResultDetail>(),
+  'fashn-error': event<FashnErrorEventDetail>(),
+};
+
+export type FashnEventName = keyof typeof EVENTS;
+
+/** Each event's detail, by name. */
+export type FashnEventDetails = {
+  [N in FashnEventName]: (typeof EVENTS)[N] extends EventSpec<infer Detail> ? Detail : never;
+};
+
+/** Each event as a listener receives it, by name. */
+export type FashnEventMap = { [N in FashnEventName]: CustomEvent<FashnEventDetails[N]> };
+
+/** The event names, in declaration order. */
+export const EVENT_NAMES = Object.keys(EVENTS) as FashnEventName[];
 
 declare global {
-  interface HTMLElementEventMap {
-    'fashn-state-change': CustomEvent<FashnStateChangeDetail>;
-    'fashn-before-run': CustomEvent<FashnBeforeRunDetail>;
-    'fashn-progress': CustomEvent<FashnProgressDetail>;
-    'fashn-avatar': CustomEvent<FashnAvatarDetail>;
-    'fashn-result': CustomEvent<FashnResultDetail>;
-    'fashn-error': CustomEvent<FashnErrorEventDetail>;
-  }
+  // Typed listeners on the element, and on `document`/`window` where the events bubble to.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merged into the DOM's map
+  interface HTMLElementEventMap extends FashnEventMap {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merged into the DOM's map
+  interface GlobalEventHandlersEventMap extends FashnEventMap {}
 }
 
 /**
- * Dispatches one of the element's events from `host` (bubbles, composed).
- * Returns false when a cancelable event was vetoed with `preventDefault()`.
+ * Dispatches one of the element's events from `host` (bubbles, composed;
+ * cancelable as declared). Returns false when the page vetoed it.
  */
 export function emit<N extends FashnEventName>(
   host: EventTarget,
   name: N,
   detail: FashnEventDetails[N],
-  { cancelable = false }: { cancelable?: boolean } = {},
 ): boolean {
+  const { cancelable } = EVENTS[name];
   return host.dispatchEvent(
     new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable }),
   );

@@ -1,8 +1,8 @@
 /** `fashn-try-on/element`: the class and its types, without registering a tag. */
 export { FashnTryOn } from './fashn-try-on.js';
 export type * from './events.js';
-export type { AvatarMemory, KeptAvatar, KeptResult } from './memory.js';
-export { PageMemory } from './memory.js';
+export type { KeptAvatar, KeptResult, TryOnMemory } from '../cache/memory.js';
+export { PageMemory } from '../cache/fallback.js';
 export type { TryOnStore } from '../cache/store.js';
 export type { TryOnConfig, ConfigIssue } from './config.js';
 export type { Strings, StringKey } from '../i18n/index.js';

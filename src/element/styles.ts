@@ -1,29 +1,19 @@
-/** The element's look: one constructable stylesheet (CSP-safe), themed by custom properties. */
-import { css } from 'lit';
+/**
+ * The look of the steps, loaded with the flow and adopted as a constructable
+ * stylesheet (CSP-safe); the host and the buttons are styled by `shell-styles.ts`.
+ */
+import { css } from './shell-styles.js';
 
 export const styles = css`
-  :host {
-    --_accent: var(--fashn-try-on-accent, #18181b);
-    --_radius: var(--fashn-try-on-radius, 14px);
-    --_surface: var(--fashn-try-on-surface, #fff);
-    --_text: var(--fashn-try-on-text, #18181b);
-    --_muted: color-mix(in srgb, var(--_text) 70%, transparent);
-    --_line: color-mix(in srgb, var(--_text) 14%, transparent);
-    --_soft: color-mix(in srgb, var(--_text) 6%, transparent);
-    display: inline-block;
-    font-family: var(--fashn-try-on-font, system-ui, sans-serif);
-    color: var(--_text);
-    line-height: 1.45;
+  .btn.quiet {
+    border-color: transparent;
+    color: var(--_muted);
+    font-weight: 500;
   }
-  :host([layout='inline']) {
-    display: block;
-  }
-  @media (prefers-color-scheme: dark) {
-    :host {
-      --_accent: var(--fashn-try-on-accent, #fafafa);
-      --_surface: var(--fashn-try-on-surface, #18181b);
-      --_text: var(--fashn-try-on-text, #f4f4f5);
-    }
+  .btn:disabled {
+    opacity: 0.45;
+    cursor: default;
+    transform: none;
   }
   dialog {
     box-sizing: border-box;
@@ -99,50 +89,6 @@ export const styles = css`
   }
   .actions > * {
     flex: 1 1 auto;
-  }
-  .btn {
-    box-sizing: border-box;
-    display: inline-flex;
-    align-items: center;
-    justify-content: center;
-    gap: 8px;
-    min-height: 46px;
-    padding: 0 20px;
-    border: 1px solid var(--_line);
-    border-radius: var(--_radius);
-    background: transparent;
-    color: inherit;
-    font: inherit;
-    font-weight: 600;
-    text-decoration: none;
-    cursor: pointer;
-    transition:
-      background 0.15s,
-      transform 0.15s;
-  }
-  .btn:hover {
-    background: var(--_soft);
-  }
-  .btn:active {
-    transform: scale(0.98);
-  }
-  .btn.primary {
-    border-color: transparent;
-    background: var(--_accent);
-    color: var(--_surface);
-  }
-  .btn.primary:hover {
-    opacity: 0.9;
-  }
-  .btn.quiet {
-    border-color: transparent;
-    color: var(--_muted);
-    font-weight: 500;
-  }
-  .btn:disabled {
-    opacity: 0.45;
-    cursor: default;
-    transform: none;
   }
   .btn:focus-visible,
   a:focus-visible,

@@ -2,7 +2,7 @@
  * What each step shows: pure render functions from a view model and the
  * element's actions to Lit templates. No state lives here.
  */
-import { html, nothing, svg, type TemplateResult } from 'lit';
+import { html, nothing, svg, type TemplateResult } from 'lit/html.js';
 import { format, type Strings } from '../i18n/index.js';
 import type { FashnProgressStatus, FashnState } from './events.js';
 
@@ -24,22 +24,22 @@ export interface ViewModel {
 }
 
 export interface ViewActions {
-  continue(): void;
-  takePhoto(): void;
-  switchCamera(): void;
-  retryCamera(): void;
-  pickFile(file: File | undefined): void;
-  usePhoto(): void;
-  retake(): void;
-  cancel(): void;
-  retry(): void;
-  tryAnother(): void;
-  changePhoto(): void;
-  deletePhoto(): void;
-  close(): void;
-  showSample(index: number): void;
-  showBefore(before: boolean): void;
-  dragOver(over: boolean): void;
+  continue: () => void;
+  takePhoto: () => void;
+  switchCamera: () => void;
+  retryCamera: () => void;
+  pickFile: (file: File | undefined) => void;
+  usePhoto: () => void;
+  retake: () => void;
+  cancel: () => void;
+  retry: () => void;
+  tryAnother: () => void;
+  changePhoto: () => void;
+  deletePhoto: () => void;
+  close: () => void;
+  showSample: (index: number) => void;
+  showBefore: (before: boolean) => void;
+  dragOver: (over: boolean) => void;
 }
 
 const icon = (path: string) =>

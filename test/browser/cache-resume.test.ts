@@ -217,7 +217,7 @@ describe('one avatar for every element and tab', () => {
     const nextPage = reload();
     const kept = (await nextPage.getAvatar())!;
     expect(kept.key).to.equal(key);
-    expect(await blobBytes(kept.blob)).to.deep.equal(await blobBytes(three[0]!.blob));
+    expect(await blobBytes(kept.blob!)).to.deep.equal(await blobBytes(three[0]!.blob!));
     expect((await obtain(nextPage)).key).to.equal(key);
     expect(await runs('face-to-model')).to.equal(1);
   });

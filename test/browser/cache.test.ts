@@ -7,12 +7,8 @@ import { openTryOnStore } from '../../src/cache/fallback.js';
 import { avatarKey, digest, resultKey } from '../../src/cache/keys.js';
 import { DB_NAME, STORE_NAME, memoryKeyValue } from '../../src/cache/kv.js';
 import { findPending, RESUME_WINDOW_MS } from '../../src/cache/resume.js';
-import {
-  TryOnStore,
-  URL_LIFETIME_MS,
-  imageBlob,
-  type StoredAvatar,
-} from '../../src/cache/store.js';
+import type { KeptAvatar } from '../../src/cache/memory.js';
+import { TryOnStore, URL_LIFETIME_MS, imageBlob } from '../../src/cache/store.js';
 import { blobBytes, makeJpeg, makePng } from '../support/images.js';
 
 const DAY = 86_400_000;
@@ -145,7 +141,7 @@ describe('TryOnStore', () => {
     expect(store.persistent).to.equal(true);
     const kept = await store.keepAvatar({ image: jpegUrl, createdAt: now, params: { a: 1 } });
     expect(kept.image).to.match(/^blob:/);
-    expect(kept.key).to.equal(await digest(kept.blob));
+    expect(kept.key).to.equal(await digest(kept.blob!));
     expect(kept.expiresAt).to.equal(now + 30 * DAY);
 
     const record = (await rawEntries(name)).find(([key]) => key === `avatar:${kept.key}`)?.[1] as {
@@ -163,9 +159,9 @@ describe('TryOnStore', () => {
     expect(avatar.key).to.equal(kept.key);
     expect(avatar.createdAt).to.equal(T0);
     expect(avatar.params).to.deep.equal({ a: 1 });
-    expect(avatar.blob.type).to.equal('image/jpeg');
+    expect(avatar.blob!.type).to.equal('image/jpeg');
     const original = await blobBytes(await imageBlob(jpegUrl));
-    expect(await blobBytes(avatar.blob)).to.deep.equal(original);
+    expect(await blobBytes(avatar.blob!)).to.deep.equal(original);
     const shown = await (await fetch(avatar.image)).arrayBuffer();
     expect(new Uint8Array(shown)).to.deep.equal(original);
     expect(await reloaded.modelImage(avatar, true)).to.equal(jpegUrl);
@@ -194,7 +190,7 @@ describe('TryOnStore', () => {
     const store = new TryOnStore({ kv: memoryKeyValue(), now: clock, fetch: fakeCdn });
     const kept = await store.keepAvatar({ image: 'https://cdn.example/a.png', createdAt: now });
     expect(requested).to.deep.equal(['https://cdn.example/a.png']);
-    expect(kept.blob.type).to.equal('image/png');
+    expect(kept.blob!.type).to.equal('image/png');
     expect(kept.url).to.equal('https://cdn.example/a.png');
 
     for (const image of ['ftp://x/a.png', 'data:image/png;base64,@@@', 'data:text/plain,hello']) {
@@ -214,7 +210,7 @@ describe('TryOnStore', () => {
     expect(result.predictionId).to.equal('p-r1');
     expect(result.images).to.have.length(1);
     expect(result.images[0]).to.match(/^blob:/);
-    expect(await blobBytes(result.blobs[0]!)).to.deep.equal(
+    expect(await blobBytes(result.blobs![0]!)).to.deep.equal(
       await blobBytes(await imageBlob(pngUrl)),
     );
     expect(await store.getResult('r2')).to.equal(undefined);
@@ -269,7 +265,7 @@ describe('TryOnStore', () => {
       'result:r1',
     ]);
 
-    await store.deleteAvatar();
+    await store.forgetAll();
     expect(await rawEntries(DB_NAME)).to.deep.equal([]);
     expect(await store.getAvatar()).to.equal(undefined);
     expect(await store.getResult('r1')).to.equal(undefined);
@@ -417,7 +413,7 @@ describe('without IndexedDB', () => {
     expect(store.persistent).to.equal(false);
     expect(reports).to.have.length(1);
     expect(reports[0]!.code).to.equal('storage');
-    const avatar: StoredAvatar = await store.keepAvatar({
+    const avatar: KeptAvatar = await store.keepAvatar({
       key: 'A',
       image: jpegUrl,
       createdAt: Date.now(),

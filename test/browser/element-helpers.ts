@@ -5,7 +5,7 @@
  */
 import { waitUntil } from '@open-wc/testing';
 import type { FashnTryOn } from '../../src/element/fashn-try-on.js';
-import type { FashnEventName, FashnState } from '../../src/element/events.js';
+import { EVENT_NAMES, type FashnEventName, type FashnState } from '../../src/element/events.js';
 import '../../src/index.js';
 
 declare global {
@@ -117,15 +117,7 @@ export interface Recorded {
 /** Records every fashn-* event dispatched from `el`, in order. */
 export function record(el: EventTarget): Recorded[] {
   const seen: Recorded[] = [];
-  const types: FashnEventName[] = [
-    'fashn-state-change',
-    'fashn-before-run',
-    'fashn-progress',
-    'fashn-avatar',
-    'fashn-result',
-    'fashn-error',
-  ];
-  for (const type of types)
+  for (const type of EVENT_NAMES)
     el.addEventListener(type, (event) =>
       seen.push({ type, detail: (event as CustomEvent).detail }),
     );

@@ -1,6 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import type { FashnTryOn } from '../../src/element/fashn-try-on.js';
-import { PageMemory } from '../../src/element/memory.js';
+import { PageMemory } from '../../src/cache/fallback.js';
 import { QUADRANT_COLORS, isColor, makeJpeg, readPixels } from '../support/images.js';
 import {
   TrackSpy,

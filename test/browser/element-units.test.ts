@@ -1,44 +1,8 @@
 import { expect } from '@open-wc/testing';
-import { Flow, STATES, canMove } from '../../src/element/flow.js';
 import { readConfig } from '../../src/element/config.js';
 import { LANGUAGES, format, loadStrings, stringsFor } from '../../src/i18n/index.js';
 import { en } from '../../src/i18n/en.js';
 import './element-helpers.js';
-
-describe('flow state machine', () => {
-  it('walks the shopper path and reports each move', () => {
-    const moves: string[] = [];
-    const flow = new Flow((state, previous) => moves.push(`${previous}>${state}`));
-    for (const state of ['consent', 'capture', 'review', 'avatar', 'tryon', 'result'] as const)
-      expect(flow.go(state)).to.equal(true);
-    expect(flow.state).to.equal('result');
-    expect(moves).to.deep.equal([
-      'idle>consent',
-      'consent>capture',
-      'capture>review',
-      'review>avatar',
-      'avatar>tryon',
-      'tryon>result',
-    ]);
-  });
-
-  it('refuses moves that skip the flow and ignores staying put', () => {
-    const flow = new Flow();
-    expect(() => flow.go('result')).to.throw(/idle to result/);
-    expect(flow.go('idle')).to.equal(false);
-    expect(canMove('consent', 'review')).to.equal(false);
-    expect(canMove('capture', 'result')).to.equal(false);
-  });
-
-  it('lets every state reach idle and error (never stuck)', () => {
-    for (const state of STATES) {
-      if (state !== 'idle') expect(canMove(state, 'idle'), state).to.equal(true);
-      if (state !== 'error') expect(canMove(state, 'error'), state).to.equal(true);
-    }
-    expect(canMove('error', 'capture')).to.equal(true);
-    expect(canMove('error', 'avatar')).to.equal(true);
-  });
-});
 
 describe('config', () => {
   it('uses SPEC defaults when nothing is set', () => {

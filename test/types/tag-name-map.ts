@@ -26,3 +26,9 @@ element.state = 'result';
 const wrong: typeof state = 'done';
 
 export { same, result, state, wrong };
+
+// The events are typed where they bubble to, too (GlobalEventHandlersEventMap).
+document.addEventListener('fashn-result', (event) => event.detail.images.length);
+window.addEventListener('fashn-error', (event) => event.detail.code);
+// @ts-expect-error -- a result has no state, on the document either
+document.addEventListener('fashn-result', (event) => event.detail.state);

@@ -4,8 +4,9 @@
  * inputs built from the element's configuration. Both look in the memory
  * first, share an avatar run with every element and tab that needs the same
  * one, and record predictions so they can be resumed. The element supplies
- * the events, the memory and the client through a `StepContext`.
+ * the page's veto, progress, the memory and the client through a `StepContext`.
  */
+import { FashnError } from '../api/errors.js';
 import { expectedDurationMs, type FashnClient, type PredictProgress } from '../api/client.js';
 import type { FaceToModelInputs, ModelInputs, ModelName, TryonInputs } from '../api/schemas.js';
 import { shareWork } from '../cache/dedupe.js';
@@ -15,15 +16,12 @@ import {
   type PendingPrediction,
   type ResumableOptions,
 } from '../cache/resume.js';
-import type { StoredAvatar, TryOnStore } from '../cache/store.js';
-import { blobToDataUrl, normalizeImage } from '../capture/normalize.js';
-import type { TryOnConfig } from './config.js';
-import type { FashnProgressStatus, TryOnResult } from './events.js';
+import type { KeptAvatar, TryOnMemory } from '../cache/memory.js';
+import { blobToDataUrl } from '../capture/normalize.js';
+import type { TryOnConfig } from '../element/config.js';
+import type { FashnProgressStatus, TryOnResult } from '../element/events.js';
 
 export type RunStep = 'avatar' | 'tryon';
-
-/** The avatar an element holds: kept (with its bytes), or FASHN's output as it came when keeping failed. */
-export type Avatar = Pick<StoredAvatar, 'key' | 'image' | 'createdAt'> & Partial<StoredAvatar>;
 
 type Progress = Omit<PredictProgress, 'status'> & { status: FashnProgressStatus };
 
@@ -31,17 +29,44 @@ export interface StepContext {
   signal: AbortSignal;
   config: TryOnConfig;
   client: Pick<FashnClient, 'predict'>;
-  memory: TryOnStore;
-  /** Emits `fashn-before-run`; throws when the page vetoes the call. */
-  beforeRun<M extends ModelName>(model: M, inputs: ModelInputs[M], step: RunStep): void;
-  progress(step: RunStep, progress: Progress): void;
+  memory: TryOnMemory;
+  board: ProgressBoard;
+  /** Turns the shopper's photo into the JPEG sent as `face_image`. */
+  prepare: (photo: Blob, signal: AbortSignal) => Promise<Blob>;
+  /** Asks the page before a paid call; throws when it vetoes the call. */
+  beforeRun: <M extends ModelName>(model: M, inputs: ModelInputs[M], step: RunStep) => void;
+  progress: (step: RunStep, progress: Progress) => void;
   /** Reports a storage failure (non-fatal: the flow goes on). */
-  storageFailed(cause: unknown): void;
+  storageFailed: (cause: unknown) => void;
 }
 
-/** Progress of shared avatar runs, by avatar key, for every element waiting on one; and the last of each, for those joining late. */
-const progressOf = new EventTarget();
-const lastProgress = new Map<string, Progress>();
+/**
+ * Progress of shared avatar runs, by avatar key, for every session waiting on
+ * one; and the last of each, for those joining late. Sessions of one page share
+ * one board (the element passes it in).
+ */
+export class ProgressBoard {
+  readonly #target = new EventTarget();
+  readonly #last = new Map<string, Progress>();
+
+  /** Follows `key`'s progress (the last one at once); returns the way to stop. */
+  follow(key: string, listener: (progress: Progress) => void): () => void {
+    const listen = (event: Event) => listener((event as CustomEvent<Progress>).detail);
+    this.#target.addEventListener(key, listen);
+    const last = this.#last.get(key);
+    if (last) listener(last);
+    return () => this.#target.removeEventListener(key, listen);
+  }
+
+  post(key: string, progress: Progress): void {
+    this.#last.set(key, progress);
+    this.#target.dispatchEvent(new CustomEvent(key, { detail: progress }));
+  }
+
+  end(key: string): void {
+    this.#last.delete(key);
+  }
+}
 
 /** Runs (or, with `resume`, polls again) a recorded prediction; a resumed one is not a new call. */
 function predict<M extends ModelName>(
@@ -66,7 +91,7 @@ export async function makeAvatar(
   context: StepContext,
   photo: Blob | undefined,
   resume?: PendingPrediction,
-): Promise<[Avatar, boolean]> {
+): Promise<{ avatar: KeptAvatar; cached: boolean }> {
   const { config, signal, memory } = context;
   context.progress('avatar', {
     status: 'preparing',
@@ -81,10 +106,11 @@ export async function makeAvatar(
   let key = resume?.requestKey;
   let face = '';
   if (!key) {
-    const { blob } = await normalizeImage(photo!, { signal });
+    if (!photo) throw new FashnError({ code: 'invalid-image', message: 'No photo' });
+    const blob = await context.prepare(photo, signal);
     key = await avatarKey(blob, params);
     const found = await memory.findAvatar(key);
-    if (found) return [found, true];
+    if (found) return { avatar: found, cached: true };
     face = await blobToDataUrl(blob);
   }
   const id = key;
@@ -93,17 +119,15 @@ export async function makeAvatar(
     ...params,
     return_base64: config.returnBase64,
   };
-  const keep = (image: string, blob?: Blob): Promise<Avatar> => {
+  const keep = (image: string, blob?: Blob): Promise<KeptAvatar> => {
     const avatar = { key: id, image, createdAt: Date.now() };
     return memory.keepAvatar({ ...avatar, blob, params, cacheDays: config.cacheDays }).then(
       (kept) => ({ ...kept, image }),
       (cause) => (context.storageFailed(cause), avatar),
     );
   };
-  const listen = (event: Event) => context.progress('avatar', (event as CustomEvent).detail);
-  progressOf.addEventListener(id, listen);
-  const last = lastProgress.get(id);
-  if (last) context.progress('avatar', last);
+  const { board } = context;
+  const unfollow = board.follow(id, (progress) => context.progress('avatar', progress));
   try {
     const made = await shareWork(
       id,
@@ -115,22 +139,18 @@ export async function makeAvatar(
           // A resumed avatar run has no photo left to send again.
           rerunnable: face !== '',
           signal: shared,
-          onProgress: (detail) => {
-            lastProgress.set(id, detail);
-            progressOf.dispatchEvent(new CustomEvent(id, { detail }));
-          },
-        }).finally(() => lastProgress.delete(id));
-        return keep(output[0]!);
+          onProgress: (detail) => board.post(id, detail),
+        }).finally(() => board.end(id));
+        return keep(output[0]);
       },
       { signal, recheck: () => memory.findAvatar(id) },
     );
     // Made for another element's memory (one that does not remember): kept in this one too.
-    return [
-      made.blob && !(await memory.findAvatar(id)) ? await keep(made.image, made.blob) : made,
-      false,
-    ];
+    const avatar =
+      made.blob && !(await memory.findAvatar(id)) ? await keep(made.image, made.blob) : made;
+    return { avatar, cached: false };
   } finally {
-    progressOf.removeEventListener(id, listen);
+    unfollow();
   }
 }
 
@@ -156,7 +176,7 @@ function tryonParams(config: TryOnConfig, seed = config.seed) {
  */
 export async function makeTryon(
   context: StepContext,
-  avatar: Avatar,
+  avatar: KeptAvatar,
   garment: string,
   avatarCached: boolean,
   seed?: number,
@@ -172,9 +192,7 @@ export async function makeTryon(
     return { ...common, images, predictionId, durationMs, cached: true };
   }
   const inputs: TryonInputs = {
-    model_image: avatar.blob
-      ? await memory.modelImage(avatar as StoredAvatar, config.returnBase64)
-      : avatar.image,
+    model_image: await memory.modelImage(avatar, config.returnBase64),
     garment_image: garment,
     ...params,
   };

@@ -1,0 +1,79 @@
+/**
+ * The modal `<dialog>` of the `dialog` layout, after Shoelace's `Modal`:
+ * `show()` opens it modally, Tab stays inside while it is open, Escape and
+ * `hide()` close it, and focus goes back to the trigger. Closes the element
+ * asked for itself are counted out, so `onClose` hears only the browser's (Escape).
+ */
+import type { ReactiveControllerHost } from 'lit';
+
+export interface DialogControllerOptions {
+  /** The dialog, once rendered. */
+  dialog(): HTMLDialogElement | null;
+  /** Where focus returns on close. */
+  trigger(): HTMLElement | null;
+  /** The shadow root the dialog lives in (for the focused control). */
+  root: ShadowRoot;
+  /** The browser closed the dialog (Escape). */
+  onClose(): void;
+}
+
+const FOCUSABLE = 'button:not(:disabled), a[href], input';
+
+export class DialogController {
+  /** Whether the element wants the dialog open. */
+  wanted = false;
+  #ownCloses = 0;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly options: DialogControllerOptions,
+  ) {}
+
+  show(): void {
+    this.wanted = true;
+    this.host.requestUpdate();
+  }
+
+  /** Closes the dialog and gives focus back to the trigger. */
+  hide(): void {
+    this.wanted = false;
+    const dialog = this.options.dialog();
+    if (dialog?.open) {
+      this.#ownCloses++;
+      dialog.close();
+    }
+    this.options.trigger()?.focus();
+    this.host.requestUpdate();
+  }
+
+  /** After each render: opens the native dialog when wanted and `visible`. */
+  sync(visible: boolean): void {
+    const dialog = this.options.dialog();
+    if (dialog && this.wanted && visible && !dialog.open) dialog.showModal();
+  }
+
+  /** The dialog's `close` event. */
+  readonly onClose = (): void => {
+    if (this.#ownCloses > 0) {
+      this.#ownCloses--;
+      return;
+    }
+    if (!this.wanted) return;
+    this.hide();
+    this.options.onClose();
+  };
+
+  /** Keeps Tab inside the modal: the browser would otherwise move on to its own UI. */
+  readonly onKeydown = (event: KeyboardEvent): void => {
+    if (event.key !== 'Tab') return;
+    const dialog = this.options.dialog();
+    const focusable = dialog ? [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)] : [];
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    const active = this.options.root.activeElement as HTMLElement | null;
+    const edge = event.shiftKey ? first : last;
+    if (!first || !last || (active !== edge && focusable.includes(active!))) return;
+    event.preventDefault();
+    (event.shiftKey ? last : first).focus();
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * What each attribute and event means, for the custom-elements manifest and
+ * the README's tables. Keyed by the declarations in `attributes.ts` and
+ * `events.ts` (the types make both complete); kept out of the code pages load.
+ */
+import type { AttributeProperty } from './attributes.js';
+import type { FashnEventName } from './events.js';
+
+export const ATTRIBUTE_DOCS: Record<AttributeProperty, string> = {
+  garmentImage: 'http(s) or `data:image/...` URL of the garment (required for a try-on).',
+  proxyUrl: 'Base URL of the proxy, default `/api/fashn`.',
+  category: '`auto` `tops` `bottoms` `one-pieces`.',
+  mode: '`performance` `balanced` `quality`.',
+  garmentPhotoType: '`auto` `flat-lay` `model`.',
+  numSamples: '1 to 4.',
+  seed: '0 to 2^32-1, default 42.',
+  outputFormat: '`png` `jpeg`.',
+  moderationLevel: '`conservative` `permissive` `none`.',
+  segmentationFree: '`"true"` / `"false"`, default true.',
+  returnBase64: 'Ask FASHN for base64 outputs (nothing stored on its CDN), default true.',
+  avatarPrompt: 'Body-shape guidance for `face-to-model`.',
+  avatarAspectRatio: '`1:1` `4:5` `3:4` `2:3` `9:16`.',
+  layout: '`dialog` (default) or `inline`.',
+  capture: 'Capture paths offered: `camera upload` (default), `camera`, `upload`.',
+  remember: 'Keep the avatar in this browser, default true.',
+  cacheDays: 'Days a kept avatar lives, default 30.',
+  privacyUrl: 'Link shown on the consent step.',
+};
+
+export const EVENT_DOCS: Record<FashnEventName, string> = {
+  'fashn-state-change': '`{ state, previousState }` on every move of the flow',
+  'fashn-before-run': 'cancelable, `{ model, inputs }` before each FASHN call',
+  'fashn-progress': '`{ step, status, predictionId?, elapsedMs, estimatedMs }` while waiting',
+  'fashn-avatar': '`{ image, cached, createdAt }` when an avatar is made or found kept',
+  'fashn-result': '`{ images, garmentImage, predictionId, avatarCached, cached, durationMs }`',
+  'fashn-error':
+    '`{ code, message, step, retriable, fashnName?, predictionId?, httpStatus?, attribute? }`',
+};

@@ -1,0 +1,500 @@
+/**
+ * The flow of `<fashn-try-on>`, loaded on the shopper's intent: the Lit view of
+ * the steps, wired to the flow table, the try-on session and the controllers
+ * (run, dialog, camera; the language one is the shell's). It renders into the
+ * shell's shadow root and answers the element's methods. New steps and
+ * features go here (and in `views.ts`), never in the shell.
+ */
+import { html, nothing, render } from 'lit/html.js';
+import { FashnClient } from '../api/client.js';
+import { FashnError, canceledError, isFashnError, type FashnErrorStep } from '../api/errors.js';
+import { PageMemory, sharedTryOnStore } from '../cache/fallback.js';
+import type { TryOnMemory } from '../cache/memory.js';
+import { normalizeImage } from '../capture/normalize.js';
+import type { Strings } from '../i18n/index.js';
+import { Flow, type FashnState, type FlowEvent } from '../session/flow.js';
+import { TryOnSession, type Outcome, type RunStep } from '../session/session.js';
+import { ProgressBoard } from '../session/steps.js';
+import { CameraController } from './camera-controller.js';
+import { CONFIG_KEYS, type AttributeProperty } from './attributes.js';
+import { readConfig, type TryOnConfig } from './config.js';
+import { ControllerHost } from './controllers/controller-host.js';
+import { DialogController } from './controllers/dialog-controller.js';
+import type { LanguageController } from './controllers/language-controller.js';
+import { RunController } from './controllers/run-controller.js';
+import { emit, type FashnProgressDetail, type TryOnResult } from './events.js';
+import type { FashnTryOn } from './fashn-try-on.js';
+import { localizeError } from './messages.js';
+import { styles } from './styles.js';
+import { adoptCss } from './shell-styles.js';
+import { renderStep, type ViewActions, type ViewModel } from './views.js';
+
+/** Progress of shared avatar runs, for every element of the page. */
+const board = new ProgressBoard();
+const noop = () => {};
+
+export class TryOnView extends ControllerHost {
+  #config: TryOnConfig = readConfig({}).config;
+  #configDirty = true;
+  readonly #reported = new Map<string, string>();
+  #ownMemory: PageMemory | undefined;
+  #waiting:
+    { resolve: (result: TryOnResult) => void; reject: (error: FashnError) => void } | undefined;
+  #consented = false;
+  #photoUrl: string | undefined;
+  #results: string[] = [];
+  #shown = 0;
+  #before = false;
+  #error: FashnError | undefined;
+  #failedStep: FashnErrorStep | undefined;
+  #progress: FashnProgressDetail | undefined;
+  #progressAt = 0;
+  #ticker: ReturnType<typeof setInterval> | undefined;
+  #announcement = '';
+  #dragOver = false;
+  #focusStep = false;
+  /** A resumed run (nobody asked for it on this page) does not move focus. */
+  #quiet = false;
+
+  readonly #runs = new RunController(this);
+  readonly #camera = new CameraController(this, { onError: (e) => this.#report(e) });
+  readonly #dialog: DialogController;
+  readonly #session = new TryOnSession({
+    memory: () => this.#memory(),
+    prepare: async (photo, signal) => (await normalizeImage(photo, { signal })).blob,
+    client: (config) =>
+      new FashnClient({
+        baseUrl: config.proxyUrl,
+        fetch: this.host.fetch,
+        requestInit: this.host.requestInit,
+        // Held status requests where the proxy supports ?wait= (the reference
+        // proxy does); a plain forwarder answers at once and polling takes over.
+        longPoll: true,
+      }),
+    board,
+    events: {
+      beforeRun: (detail) => emit(this.host, 'fashn-before-run', detail),
+      step: (step) => this.#flow.send(step),
+      progress: (detail) => this.#onProgress(detail),
+      avatar: (detail) => emit(this.host, 'fashn-avatar', detail),
+      report: (error) => this.#report(error),
+    },
+  });
+  readonly #flow = new Flow({
+    enter: {
+      capture: () => this.#config.capture.camera && this.#camera.start(),
+      avatar: () => this.#tick(true),
+      tryon: () => this.#tick(true),
+      idle: () => {
+        this.#waiting?.reject(this.#canceled());
+        this.#waiting = undefined;
+        if (this.#dialog.wanted) this.#dialog.hide();
+      },
+    },
+    exit: {
+      capture: () => this.#camera.stop(),
+      avatar: () => this.#tick(false),
+      tryon: () => this.#tick(false),
+      error: () => (this.#error = undefined),
+    },
+    moved: (state, previousState) => this.#moved(state, previousState),
+  });
+
+  constructor(
+    readonly host: FashnTryOn,
+    private readonly container: HTMLElement,
+    private readonly trigger: HTMLSlotElement,
+    private readonly language: LanguageController,
+  ) {
+    super();
+    const root = container.getRootNode() as ShadowRoot;
+    adoptCss(root, styles);
+    this.#dialog = new DialogController(this, {
+      root,
+      dialog: () => container.querySelector('dialog'),
+      trigger: () =>
+        host.querySelector<HTMLElement>('[slot="trigger"]') ?? trigger.querySelector('button'),
+      onClose: () => this.#afterClose(),
+    });
+  }
+
+  // ---- what the element asks ----
+
+  get state(): FashnState {
+    return this.#flow.state;
+  }
+
+  get avatar(): string | undefined {
+    return this.#session.avatar?.image;
+  }
+
+  get results(): readonly string[] {
+    return this.#results;
+  }
+
+  connected(): void {
+    this.connectControllers();
+    this.#readConfig();
+    void this.#resume();
+    this.requestUpdate();
+  }
+
+  disconnected(): void {
+    this.disconnectControllers();
+    this.#tick(false);
+  }
+
+  changed(key: AttributeProperty | 'strings' | 'requestInit' | 'fetch' | 'memory'): void {
+    if ((CONFIG_KEYS as string[]).includes(key)) this.#configDirty = true;
+    if (key === 'remember' || key === 'memory') void this.#session.loadKept();
+    this.requestUpdate();
+  }
+
+  open(): void {
+    this.#dialog.show();
+    if (this.state === 'idle') void this.#begin();
+  }
+
+  close(): void {
+    this.#camera.stop();
+    if (this.#config.layout === 'inline') {
+      this.cancel();
+      this.#flow.send('close');
+      return;
+    }
+    this.#dialog.hide();
+    this.#afterClose();
+  }
+
+  async tryOn(garmentImage?: string): Promise<TryOnResult> {
+    if (garmentImage !== undefined) {
+      this.host.garmentImage = garmentImage;
+      this.#readConfig();
+    }
+    this.#dialog.show();
+    await this.#session.loadKept();
+    if (this.#session.avatar) return this.#runFrom('tryon');
+    this.#waiting?.reject(this.#canceled());
+    return new Promise<TryOnResult>((resolve, reject) => {
+      this.#waiting = { resolve, reject };
+      if (!['consent', 'capture', 'review'].includes(this.state)) void this.#begin();
+    });
+  }
+
+  useSelfie(blob: Blob): Promise<TryOnResult> {
+    this.#consented = true;
+    this.#setPhoto(blob);
+    this.#dialog.show();
+    return this.#runFrom('avatar');
+  }
+
+  retake(): void {
+    this.cancel();
+    this.#dialog.show();
+    this.#flow.send(this.#consented ? 'capture' : 'ask');
+  }
+
+  retry(): void {
+    if (this.state !== 'error' || !this.#error?.retriable) return;
+    const from = this.#failedStep === 'avatar' && this.#session.photo ? 'avatar' : 'tryon';
+    this.#runFrom(from).catch(noop);
+  }
+
+  cancel(): void {
+    const reason = this.#canceled(this.state === 'avatar' ? 'avatar' : 'tryon');
+    if (!this.#runs.abort(reason)) return;
+    this.#flow.send(this.#session.photo ? 'hold' : 'close');
+    this.#report(reason, true);
+  }
+
+  async forgetAvatar(): Promise<void> {
+    this.cancel();
+    this.#results = [];
+    this.#consented = false;
+    this.#setPhoto(undefined);
+    if (this.#config.layout === 'dialog') this.close();
+    this.#flow.send('close');
+    await this.#session
+      .forget()
+      .catch((cause: unknown) =>
+        this.#report(new FashnError({ code: 'storage', step: 'storage', cause })),
+      );
+  }
+
+  /** Renders in the UI language: its table first. */
+  protected beforeUpdate(): Promise<unknown> | undefined {
+    return this.language.ready ? undefined : this.language.load();
+  }
+
+  protected update(): void {
+    if (this.#configDirty) this.#applyConfig();
+    render(this.#render(), this.container);
+    this.#dialog.sync(this.state !== 'idle' && this.host.isConnected);
+    this.#camera.attach(this.container.querySelector('video') ?? undefined);
+    if (this.#focusStep) {
+      this.#focusStep = false;
+      this.container.querySelector<HTMLElement>('#title')?.focus();
+    }
+  }
+
+  #render() {
+    const state = this.state;
+    const dialog = this.#config.layout === 'dialog';
+    this.trigger.hidden = !dialog && state !== 'idle';
+    const panel = html`<div class="panel ${state === 'idle' ? '' : 'open'}" part="panel">
+      ${state === 'idle' ? nothing : renderStep(this.#view(), this.#actions)}
+      <div class="sr-only" role="status" aria-live="polite">${this.#announcement}</div>
+    </div>`;
+    if (!dialog) return panel;
+    return html`<dialog
+      part="dialog"
+      aria-labelledby="title"
+      @close=${this.#dialog.onClose}
+      @keydown=${this.#dialog.onKeydown}
+      @cancel=${() => this.#camera.stop()}
+    >
+      ${this.#dialog.wanted ? panel : nothing}
+    </dialog>`;
+  }
+
+  get #t(): Strings {
+    return this.language.strings(this.host.strings);
+  }
+
+  #view(): ViewModel {
+    const { ready, cameras, error } = this.#camera;
+    const p = this.#progress;
+    return {
+      t: this.#t,
+      state: this.state,
+      privacyUrl: this.#config.privacyUrl,
+      capture: this.#config.capture,
+      camera: { ready, cameras, error: error ? this.#localize(error).message : undefined },
+      photoUrl: this.#photoUrl,
+      progress: p && { ...p, elapsedMs: p.elapsedMs + (Date.now() - this.#progressAt) },
+      avatar: this.#session.avatar?.image,
+      results: this.#results,
+      shown: this.#shown,
+      before: this.#before,
+      error: this.#error && { message: this.#error.message, retriable: this.#error.retriable },
+      dragOver: this.#dragOver,
+      outputFormat: this.#config.outputFormat,
+    };
+  }
+
+  readonly #actions: ViewActions = {
+    continue: () => {
+      this.#consented = true;
+      this.#flow.send('capture');
+    },
+    takePhoto: () => void this.#takePhoto(),
+    switchCamera: () => this.#camera.switchCamera(),
+    retryCamera: () => this.#camera.start(),
+    pickFile: (file) => {
+      if (!file) return;
+      this.#setPhoto(file);
+      this.#flow.send('photo');
+    },
+    usePhoto: () => void this.#runFrom('avatar').catch(noop),
+    retake: () => this.retake(),
+    cancel: () => this.cancel(),
+    retry: () => this.retry(),
+    tryAnother: () => {
+      const seed = crypto.getRandomValues(new Uint32Array(1))[0];
+      this.#runFrom('tryon', seed).catch(noop);
+    },
+    changePhoto: () => this.retake(),
+    deletePhoto: () => void this.forgetAvatar(),
+    close: () => this.close(),
+    showSample: (index) => this.#show({ shown: index, before: false }),
+    showBefore: (before) => this.#show({ before }),
+    dragOver: (over) => this.#show({ dragOver: over }),
+  };
+
+  #show(change: { shown?: number; before?: boolean; dragOver?: boolean }): void {
+    this.#shown = change.shown ?? this.#shown;
+    this.#before = change.before ?? this.#before;
+    this.#dragOver = change.dragOver ?? this.#dragOver;
+    this.requestUpdate();
+  }
+
+  // ---- the flow ----
+
+  #moved(state: FashnState, previousState: FashnState): void {
+    this.#announcement =
+      state === 'idle'
+        ? ''
+        : this.#t[state === 'result' ? 'resultReady' : (`${state}Title` as const)];
+    const modal = this.#config.layout === 'dialog' && this.#dialog.wanted;
+    const active = document.activeElement;
+    const focusInside = active === this.host || active === document.body || active === null;
+    this.#focusStep = state !== 'idle' && (modal || (!this.#quiet && focusInside));
+    if (state !== 'avatar' && state !== 'tryon') this.#quiet = false;
+    this.requestUpdate();
+    emit(this.host, 'fashn-state-change', { state, previousState });
+  }
+
+  /** Consent or capture at once; straight to try-on when an avatar is kept (read again: another tab may have made one). */
+  async #begin(): Promise<void> {
+    const ask = () => this.#flow.send(this.#consented ? 'capture' : 'ask');
+    if (!this.#session.avatar) ask();
+    await this.#session.loadKept();
+    if (!['idle', 'consent', 'capture'].includes(this.state)) return;
+    if (this.#session.avatar) this.#runFrom('tryon').catch(noop);
+    else ask();
+  }
+
+  async #takePhoto(): Promise<void> {
+    try {
+      const photo = await this.#camera.capture();
+      this.#camera.stop();
+      this.#setPhoto(photo);
+      this.#flow.send('photo');
+    } catch (cause) {
+      this.#camera.stop();
+      const error = isFashnError(cause)
+        ? cause
+        : new FashnError({ code: 'camera-unavailable', step: 'capture', cause });
+      this.#report(error);
+    }
+  }
+
+  /** Runs from `from` to the result; a newer run or `cancel()` makes it stale (it then rejects `canceled`). */
+  #runFrom(from: RunStep, seed?: number, resume?: Parameters<TryOnSession['run']>[0]['resume']) {
+    this.#quiet = !!resume;
+    const hadResults = this.state === 'result';
+    const config = this.#config;
+    const run = (signal: AbortSignal) =>
+      this.#session.run({ from, config, signal, seed, resume, goOn: () => this.#dialog.wanted });
+    const promise = this.#runs
+      .run(run, this.#canceled(from))
+      .then((outcome) => this.#settle(outcome, hadResults));
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    if (waiting) promise.then(waiting.resolve, waiting.reject);
+    return promise;
+  }
+
+  /** What an outcome does to the flow and the page; resolves with the result only. */
+  #settle(outcome: Outcome, hadResults: boolean): TryOnResult {
+    switch (outcome.kind) {
+      case 'result':
+        this.#results = outcome.result.images;
+        this.#show({ shown: 0, before: false });
+        this.#flow.send('done');
+        emit(this.host, 'fashn-result', outcome.result);
+        return outcome.result;
+      case 'avatar':
+        this.#flow.send('close');
+        throw this.#canceled('avatar');
+      case 'vetoed': {
+        const back: FlowEvent =
+          hadResults && this.#results.length ? 'reshow' : this.#session.photo ? 'hold' : 'close';
+        this.#flow.send(back);
+        throw this.#canceled(outcome.step);
+      }
+      case 'failed': {
+        const error = this.#localize(outcome.error, outcome.step);
+        this.#error = error;
+        this.#failedStep = outcome.step;
+        this.#flow.send('fail');
+        this.#report(error, true);
+        throw error;
+      }
+    }
+  }
+
+  #onProgress(detail: FashnProgressDetail): void {
+    if (this.#progress?.status !== detail.status) this.#announcement = this.#t[detail.status];
+    this.#progress = detail;
+    this.#progressAt = Date.now();
+    this.requestUpdate();
+    emit(this.host, 'fashn-progress', detail);
+  }
+
+  /** On connect: a prediction still in flight is polled again rather than paid twice; the dialog is not opened for it. */
+  async #resume(): Promise<void> {
+    await this.#session.loadKept();
+    const pending = await this.#session.pending(this.#config.garmentImage);
+    if (pending && this.state === 'idle')
+      this.#runFrom(
+        pending.model === 'face-to-model' ? 'avatar' : 'tryon',
+        undefined,
+        pending,
+      ).catch(noop);
+  }
+
+  #afterClose(): void {
+    this.#camera.stop();
+    if (!['idle', 'avatar', 'tryon', 'result'].includes(this.state)) this.#flow.send('close');
+    this.requestUpdate();
+  }
+
+  // ---- helpers ----
+
+  /** The `memory` property, the page's shared IndexedDB store (`remember`), or this element's own. */
+  #memory(): Promise<TryOnMemory> {
+    if (this.host.memory) return Promise.resolve(this.host.memory);
+    if (this.#config.remember) return sharedTryOnStore();
+    return Promise.resolve((this.#ownMemory ??= new PageMemory()));
+  }
+
+  #readConfig(): ReturnType<typeof readConfig>['issues'] {
+    const { config, issues } = readConfig(this.host);
+    this.#config = config;
+    return issues;
+  }
+
+  /** Reads the attributes again; reports each refused value once (in the UI language). */
+  #applyConfig(): void {
+    const garment = this.#config.garmentImage;
+    this.#configDirty = false;
+    for (const issue of this.#readConfig()) {
+      const value = String(issue.value);
+      if (this.#reported.get(issue.attribute) === value) continue;
+      this.#reported.set(issue.attribute, value);
+      const { attribute } = issue;
+      const message = `${this.#t['error.invalid-config']} (${issue.message})`;
+      this.#report(
+        new FashnError({
+          code: 'invalid-config',
+          step: 'config',
+          retriable: false,
+          attribute,
+          message,
+        }),
+        true,
+      );
+    }
+    // Another garment: the result on screen is no longer about this one.
+    const changed = garment !== undefined && garment !== this.#config.garmentImage;
+    if (changed && this.state === 'result' && !this.#dialog.wanted) this.#flow.send('close');
+  }
+
+  #setPhoto(photo: Blob | undefined): void {
+    if (this.#photoUrl) URL.revokeObjectURL(this.#photoUrl);
+    this.#session.photo = photo;
+    this.#photoUrl = photo ? URL.createObjectURL(photo) : undefined;
+  }
+
+  #tick(on: boolean): void {
+    clearInterval(this.#ticker);
+    this.#ticker = undefined;
+    if (!on) return;
+    this.#progress = undefined;
+    this.#ticker = setInterval(() => this.requestUpdate(), 1000);
+  }
+
+  #canceled(step: FashnErrorStep = 'tryon'): FashnError {
+    return this.#localize(canceledError(), step);
+  }
+
+  #localize(error: FashnError, step: FashnErrorStep = error.step ?? 'config'): FashnError {
+    return localizeError(error, this.#t, step, this.#config.capture.upload);
+  }
+
+  /** Every `fashn-error` leaves here, in the UI language. */
+  #report(error: FashnError, localized = false): void {
+    emit(this.host, 'fashn-error', (localized ? error : this.#localize(error)).toDetail());
+  }
+}
