@@ -33,7 +33,7 @@ const noop = () => {};
 /**
  * `<fashn-try-on>`: the shopper takes a selfie (or picks a photo), FASHN's
  * `face-to-model` turns it into an avatar, and `tryon-v1.6` dresses the avatar
- * in `garment-image`. Talks only to `proxy-url`. See SPEC.md "The element".
+ * in `garment-image`. Talks only to `proxy-url`. README.md "The element" is its contract.
  *
  * A `fashn-before-run` veto (`preventDefault()`) is not an error: no `fashn-error`
  * is emitted (the page knows what it did); the pending `tryOn()`/`useSelfie()`
@@ -239,7 +239,7 @@ export class FashnTryOn extends LitElement {
     if (this.state === 'idle') void this.#begin();
   }
 
-  /** Closes the dialog and stops the camera (SPEC). In the `inline` layout: back to `idle`. */
+  /** Closes the dialog and stops the camera. In the `inline` layout: back to `idle`. */
   close(): void {
     this.#camera.stop();
     if (this.#config.layout === 'inline') {

@@ -1,0 +1,35 @@
+/**
+ * README.md (and docs/) is the whole contract a shop's developer reads: it
+ * must not send them to files or discussions outside the repository.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+
+const ROOT = new URL('../../', import.meta.url);
+const docs = existsSync(new URL('docs/', ROOT))
+  ? readdirSync(new URL('docs/', ROOT))
+      .filter((name) => name.endsWith('.md'))
+      .map((name) => `docs/${name}`)
+  : [];
+
+describe('README is self-contained', () => {
+  for (const file of ['README.md', ...docs]) {
+    it(`${file} names nothing outside the repository`, () => {
+      const text = readFileSync(new URL(file, ROOT), 'utf8');
+      for (const outside of [/\bSPEC\b/, /SPEC\.md/i, /\bthe issues\b/i, /\bissue \d+/i]) {
+        const found = outside.exec(text);
+        assert.equal(found, null, `${file} mentions "${found?.[0]}"`);
+      }
+    });
+
+    it(`${file} links only to files that exist`, () => {
+      const text = readFileSync(new URL(file, ROOT), 'utf8');
+      const base = new URL(file, ROOT);
+      for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+        if (/^[a-z]+:/i.test(target!)) continue;
+        assert.ok(existsSync(new URL(target!, base)), `${file} links to missing ${target}`);
+      }
+    });
+  }
+});
