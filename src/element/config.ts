@@ -130,16 +130,22 @@ export const CONFIG_KEYS = Object.keys(FIELDS) as (keyof TryOnConfig)[];
 /**
  * Validates raw property values (the element itself holds them by key).
  * Missing (null/undefined) values take the default silently; refused ones
- * take the default and are listed in `issues`.
+ * take the default and are listed in `issues`. A relative `garment-image` is
+ * resolved against `base` (the page's base URL), as `<img src>` would be.
  */
-export function readConfig(raw: Partial<Record<keyof TryOnConfig, RawValue>>): {
+export function readConfig(
+  raw: Partial<Record<keyof TryOnConfig, RawValue>>,
+  base?: string,
+): {
   config: TryOnConfig;
   issues: ConfigIssue[];
 } {
   const config: Record<string, unknown> = {};
   const issues: ConfigIssue[] = [];
   for (const [key, [attribute, [parse, expected], fallback]] of Object.entries(FIELDS)) {
-    const value = raw[key as keyof TryOnConfig];
+    let value = raw[key as keyof TryOnConfig];
+    if (key === 'garmentImage' && base && typeof value === 'string')
+      value = resolveUrl(value, base);
     const parsed =
       value == null ? undefined : parse(typeof value === 'string' ? value.trim() : value);
     config[key] = parsed ?? fallback;
@@ -147,4 +153,19 @@ export function readConfig(raw: Partial<Record<keyof TryOnConfig, RawValue>>): {
       issues.push({ attribute, value, message: `${attribute}: ${expected}` });
   }
   return { config: config as unknown as TryOnConfig, issues };
+}
+
+/**
+ * A relative `url` made absolute against `base`. Empty values, values with a
+ * scheme (`https:`, `data:`) and what cannot be resolved stay as they are, to
+ * be judged as written.
+ */
+function resolveUrl(url: string, base: string): string {
+  const trimmed = url.trim();
+  if (!trimmed || /^[a-z][\w+.-]*:/i.test(trimmed)) return url;
+  try {
+    return new URL(trimmed, base).href;
+  } catch {
+    return url;
+  }
 }

@@ -101,7 +101,7 @@ export class FashnTryOn extends LitElement {
     memory: { attribute: false },
   };
 
-  /** http(s) or `data:image/...` URL of the garment (required for a try-on). */
+  /** http(s) or `data:image/...` URL of the garment (required for a try-on); a relative URL is resolved against the page's base URL. */
   declare garmentImage?: string;
   /** Base URL of the proxy, default `/api/fashn`. */
   declare proxyUrl?: string;
@@ -711,7 +711,7 @@ export class FashnTryOn extends LitElement {
 
   /** Reads the attributes; returns the values refused. */
   #readConfig(): ConfigIssue[] {
-    const { config, issues } = readConfig(this);
+    const { config, issues } = readConfig(this, document.baseURI);
     this.#config = config;
     return issues;
   }
