@@ -50,6 +50,8 @@ export interface FashnErrorInit {
   httpStatus?: number;
   /** For `invalid-config`: the attribute that was refused. */
   attribute?: string;
+  /** For the shop's developer (English, never shown to the shopper): e.g. the rule a refused attribute broke. */
+  developerMessage?: string;
   /** Milliseconds FASHN or the proxy asked us to wait (Retry-After). */
   retryAfterMs?: number;
   cause?: unknown;
@@ -82,6 +84,7 @@ export class FashnError extends Error {
   readonly predictionId?: string;
   readonly httpStatus?: number;
   readonly attribute?: string;
+  readonly developerMessage?: string;
   readonly retryAfterMs?: number;
 
   constructor(init: FashnErrorInit) {
@@ -93,6 +96,7 @@ export class FashnError extends Error {
     this.predictionId = init.predictionId;
     this.httpStatus = init.httpStatus;
     this.attribute = init.attribute;
+    this.developerMessage = init.developerMessage;
     this.retryAfterMs = init.retryAfterMs;
   }
 
@@ -108,6 +112,7 @@ export class FashnError extends Error {
     if (this.predictionId !== undefined) detail.predictionId = this.predictionId;
     if (this.httpStatus !== undefined) detail.httpStatus = this.httpStatus;
     if (this.attribute !== undefined) detail.attribute = this.attribute;
+    if (this.developerMessage !== undefined) detail.developerMessage = this.developerMessage;
     return detail;
   }
 }
@@ -121,6 +126,8 @@ export interface FashnErrorDetail {
   predictionId?: string;
   httpStatus?: number;
   attribute?: string;
+  /** For the shop's developer (English; also logged to the console): what to fix. `message` is the shopper's. */
+  developerMessage?: string;
 }
 
 export function isFashnError(value: unknown): value is FashnError {

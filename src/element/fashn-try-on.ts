@@ -52,7 +52,7 @@ const noop = () => {};
  * @fires fashn-progress - `{ step, status, predictionId?, elapsedMs, estimatedMs }` while waiting
  * @fires fashn-avatar - `{ image, cached, createdAt }` when an avatar is made or found kept
  * @fires fashn-result - `{ images, garmentImage, predictionId, avatarCached, cached, durationMs }`
- * @fires fashn-error - `{ code, message, step, retriable, fashnName?, predictionId?, httpStatus?, attribute? }`
+ * @fires fashn-error - `{ code, message, step, retriable, fashnName?, predictionId?, httpStatus?, attribute?, developerMessage? }`: `message` is the shopper's (localized), `developerMessage` what to fix (English, also in the console)
  *
  * @slot trigger - replaces the "Try it on" button
  *
@@ -552,6 +552,7 @@ export class FashnTryOn extends LitElement {
           code: 'invalid-config',
           attribute: 'garment-image',
           retriable: false,
+          developerMessage: 'garment-image: missing',
         });
       }
       let avatar = this.#avatar;
@@ -728,7 +729,8 @@ export class FashnTryOn extends LitElement {
           step: 'config',
           retriable: false,
           attribute: issue.attribute,
-          message: `${this.#t['error.invalid-config']} (${issue.message})`,
+          message: this.#t['error.invalid-config'],
+          developerMessage: issue.message,
         }),
       );
     }
@@ -801,7 +803,9 @@ export class FashnTryOn extends LitElement {
     return localizeError(error, this.#t, step, this.#config.capture.upload);
   }
 
+  /** Emits `fashn-error`; what the shop's developer must fix also goes to the console. */
   #report(error: FashnError): void {
+    if (error.developerMessage) console.warn(`<fashn-try-on> ${error.developerMessage}`);
     emit(this, 'fashn-error', error.toDetail());
   }
 

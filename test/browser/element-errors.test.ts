@@ -2,6 +2,7 @@ import { expect, waitUntil } from '@open-wc/testing';
 import type { FashnErrorDetail } from '../../src/api/errors.js';
 import type { FashnTryOn } from '../../src/element/fashn-try-on.js';
 import { makeJpeg } from '../support/images.js';
+import { es } from '../../src/i18n/es.js';
 import {
   addFault,
   control,
@@ -228,8 +229,10 @@ describe('<fashn-try-on> errors and their ways out', () => {
     expect(control(el, 'Pruébatelo')).to.not.equal(undefined);
     expect(seen).to.have.length(1);
     expect(seen[0]!.attribute).to.equal('mode');
-    expect(seen[0]!.message).to.match(/^Este probador no está bien configurado/);
-    expect(seen[0]!.message).to.match(/\(mode: expected one of performance, balanced, quality\)$/);
+    expect(seen[0]!.message).to.equal(es['error.invalid-config']);
+    expect(seen[0]!.developerMessage).to.equal(
+      'mode: expected one of performance, balanced, quality',
+    );
   });
 
   it('a missing garment-image is reported when a try-on is attempted', async () => {

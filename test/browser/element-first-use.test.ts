@@ -4,9 +4,27 @@
  * that offers drag and drop only where a pointer can drop.
  */
 import { expect } from '@open-wc/testing';
+import type { FashnErrorDetail } from '../../src/api/errors.js';
 import { readConfig } from '../../src/element/config.js';
+import { de } from '../../src/i18n/de.js';
+import { en } from '../../src/i18n/en.js';
+import { fr } from '../../src/i18n/fr.js';
+import { es } from '../../src/i18n/es.js';
 import { makeJpeg } from '../support/images.js';
 import { mount, record, resetEmulator, unmountAll } from './element-helpers.js';
+
+/** Collects what the element writes with console.warn while `body` runs. */
+async function consoleWarnings(body: () => Promise<void>): Promise<string[]> {
+  const original = console.warn;
+  const lines: string[] = [];
+  console.warn = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
+  try {
+    await body();
+  } finally {
+    console.warn = original;
+  }
+  return lines;
+}
 
 /** A PNG the test server serves, named relative to the test page. */
 const RELATIVE_GARMENT = 'demo/public/garments/breton-model-detail-thumb.png';
@@ -48,5 +66,53 @@ describe('relative garment-image', () => {
       (e) => e.type === 'fashn-before-run' && e.detail.model === 'tryon-v1.6',
     );
     expect(tryon!.detail.inputs.garment_image).to.equal(absolute);
+  });
+});
+
+describe("error messages: the shopper's clean, the developer's apart", () => {
+  afterEach(() => unmountAll());
+
+  for (const [lang, table] of Object.entries({ en, de, fr, es })) {
+    it(`an invalid attribute: the localized message alone (${lang}), the rule in developerMessage and the console`, async () => {
+      const seen: FashnErrorDetail[] = [];
+      const warnings = await consoleWarnings(async () => {
+        const host = document.createElement('div');
+        host.className = 'fashn-test-host';
+        host.lang = lang;
+        const el = document.createElement('fashn-try-on');
+        el.addEventListener('fashn-error', (e) => seen.push(e.detail));
+        el.setAttribute('remember', 'false');
+        el.setAttribute('num-samples', '9');
+        host.append(el);
+        document.body.append(host);
+        await el.updateComplete;
+      });
+      expect(seen).to.have.length(1);
+      expect(seen[0]).to.include({
+        code: 'invalid-config',
+        attribute: 'num-samples',
+        message: table['error.invalid-config'],
+        developerMessage: 'num-samples: expected a whole number from 1 to 4',
+      });
+      expect(seen[0]!.message).to.not.match(/num-samples|expected/);
+      expect(warnings).to.deep.equal([
+        '<fashn-try-on> num-samples: expected a whole number from 1 to 4',
+      ]);
+    });
+  }
+
+  it('a missing garment at try-on time: the garment message for the shopper, "missing" for the developer', async () => {
+    const el = await mount({ layout: 'inline' });
+    let failure: FashnErrorDetail | undefined;
+    const warnings = await consoleWarnings(async () => {
+      failure = await el.useSelfie(await makeJpeg(100, 100)).catch((e) => e.toDetail());
+    });
+    expect(failure).to.include({
+      code: 'invalid-config',
+      attribute: 'garment-image',
+      message: en['error.garment'],
+      developerMessage: 'garment-image: missing',
+    });
+    expect(warnings).to.deep.equal(['<fashn-try-on> garment-image: missing']);
   });
 });
