@@ -174,6 +174,8 @@ export class FashnTryOn extends LitElement {
   #ticker: ReturnType<typeof setInterval> | undefined;
   #announcement = '';
   #dragOver = false;
+  /** From "Take photo" until the review shows: the shopper sees at once that it worked. */
+  #preparing = false;
   #dialogOpen = false;
   #focusStep = false;
   /** A resumed run (nobody asked for it on this page) does not move focus. */
@@ -388,7 +390,7 @@ export class FashnTryOn extends LitElement {
       privacyUrl: this.#config.privacyUrl,
       capture: this.#config.capture,
       camera: {
-        ready: camera.ready,
+        hint: this.#preparing ? t.preparing : camera.ready ? undefined : t.cameraStarting,
         cameras: camera.cameras,
         error: camera.error ? this.#localize(camera.error).message : undefined,
       },
@@ -497,6 +499,9 @@ export class FashnTryOn extends LitElement {
   }
 
   async #takePhoto(): Promise<void> {
+    this.#preparing = true;
+    this.#announcement = this.#t.preparing;
+    this.requestUpdate();
     try {
       const photo = await this.#camera.capture();
       this.#camera.stop();
@@ -511,6 +516,8 @@ export class FashnTryOn extends LitElement {
             : new FashnError({ code: 'camera-unavailable', step: 'capture', cause }),
         ),
       );
+    } finally {
+      this.#preparing = false;
     }
   }
 

@@ -3,7 +3,7 @@
  * clean error messages, feedback right after "Take photo", and an upload area
  * that offers drag and drop only where a pointer can drop.
  */
-import { expect } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import type { FashnErrorDetail } from '../../src/api/errors.js';
 import { readConfig } from '../../src/element/config.js';
 import { de } from '../../src/i18n/de.js';
@@ -11,7 +11,16 @@ import { en } from '../../src/i18n/en.js';
 import { fr } from '../../src/i18n/fr.js';
 import { es } from '../../src/i18n/es.js';
 import { makeJpeg } from '../support/images.js';
-import { mount, record, resetEmulator, unmountAll } from './element-helpers.js';
+import {
+  control,
+  mount,
+  press,
+  record,
+  resetEmulator,
+  TrackSpy,
+  unmountAll,
+  waitForState,
+} from './element-helpers.js';
 
 /** Collects what the element writes with console.warn while `body` runs. */
 async function consoleWarnings(body: () => Promise<void>): Promise<string[]> {
@@ -115,4 +124,48 @@ describe("error messages: the shopper's clean, the developer's apart", () => {
     });
     expect(warnings).to.deep.equal(['<fashn-try-on> garment-image: missing']);
   });
+});
+
+describe('"Take photo" answers at once', () => {
+  let spy: TrackSpy;
+  const convertToBlob = OffscreenCanvas.prototype.convertToBlob;
+  beforeEach(() => {
+    spy = new TrackSpy().install();
+    // A slow phone: encoding the frame takes 400 ms.
+    OffscreenCanvas.prototype.convertToBlob = async function (options) {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      return convertToBlob.call(this, options);
+    };
+  });
+  afterEach(() => {
+    OffscreenCanvas.prototype.convertToBlob = convertToBlob;
+    unmountAll();
+    spy.restore();
+  });
+
+  for (const [lang, table] of Object.entries({ en, de })) {
+    it(`shows "${table.preparing}" over the preview until the review appears (${lang})`, async () => {
+      const el = await mount({ 'garment-image': RELATIVE_GARMENT, layout: 'inline', lang });
+      await press(el, table.tryOn);
+      await waitForState(el, 'consent');
+      await press(el, table.continue);
+      await waitForState(el, 'capture');
+      await waitUntil(() => {
+        const take = control(el, table.takePhoto) as HTMLButtonElement | undefined;
+        return take !== undefined && !take.disabled;
+      }, 'camera ready');
+      control(el, table.takePhoto)!.click();
+      await el.updateComplete;
+      expect(el.state).to.equal('capture');
+      const hint = el.shadowRoot!.querySelector('.stage .hint');
+      expect(hint?.textContent?.trim()).to.equal(table.preparing);
+      expect((control(el, table.takePhoto) as HTMLButtonElement).disabled).to.equal(true);
+      expect(el.shadowRoot!.querySelector('[role="status"]')!.textContent!.trim()).to.equal(
+        table.preparing,
+      );
+      await waitForState(el, 'review');
+      expect(el.shadowRoot!.querySelector('.hint')).to.equal(null);
+      expect(spy.allEnded()).to.equal(true);
+    });
+  }
 });
