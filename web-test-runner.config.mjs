@@ -6,6 +6,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { fileURLToPath } from 'node:url';
 import { findChrome } from './scripts/find-chrome.mjs';
 import { register } from 'tsx/esm/api';
+import { touchOnlyPlugin } from './test/support/touch-plugin.mjs';
 
 // The test server runs the proxy and the emulator from their TypeScript sources.
 register();
@@ -31,6 +32,7 @@ export default {
   testsFinishTimeout: 300_000,
   testFramework: { config: { timeout: 20_000 } },
   plugins: [
+    touchOnlyPlugin(),
     esbuildPlugin({
       ts: true,
       target: 'es2022',
@@ -52,6 +54,9 @@ export default {
           '--no-first-run',
           '--use-fake-ui-for-media-stream',
           '--use-fake-device-for-media-stream',
+          // Headless Chromium has no pointer at all; give it a desktop's mouse
+          // (test/support/touch-plugin.mjs turns a page into a touch-only screen).
+          '--blink-settings=primaryPointerType=4,availablePointerTypes=4,primaryHoverType=2,availableHoverTypes=2',
         ],
       },
     }),

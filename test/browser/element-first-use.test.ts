@@ -4,6 +4,7 @@
  * that offers drag and drop only where a pointer can drop.
  */
 import { expect, waitUntil } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
 import type { FashnErrorDetail } from '../../src/api/errors.js';
 import { readConfig } from '../../src/element/config.js';
 import { de } from '../../src/i18n/de.js';
@@ -168,4 +169,39 @@ describe('"Take photo" answers at once', () => {
       expect(spy.allEnded()).to.equal(true);
     });
   }
+});
+
+describe('"or drop a photo here" only where a photo can be dropped', () => {
+  afterEach(() => unmountAll());
+
+  /** The capture step in `lang` (upload only), and its drop hint. */
+  async function dropHint(lang: string, table: typeof en): Promise<HTMLElement> {
+    const el = await mount({
+      'garment-image': RELATIVE_GARMENT,
+      layout: 'inline',
+      capture: 'upload',
+      lang,
+    });
+    await press(el, table.tryOn);
+    await press(el, table.continue);
+    await waitForState(el, 'capture');
+    expect(control(el, table.uploadPhoto)!.checkVisibility()).to.equal(true);
+    const hint = el.shadowRoot!.querySelector<HTMLElement>('[part="drop"] span')!;
+    expect(hint.textContent!.trim()).to.equal(table.dropHint);
+    return hint;
+  }
+
+  it('is shown where there is a mouse', async () => {
+    expect(matchMedia('(any-pointer: fine)').matches).to.equal(true);
+    for (const [lang, table] of Object.entries({ en, de, fr, es }))
+      expect((await dropHint(lang, table)).checkVisibility(), lang).to.equal(true);
+  });
+
+  // Last in this file: the page stays a touch screen until the next file's page.
+  it('is hidden on a touch-only screen, where the upload button stays', async () => {
+    await executeServerCommand('touch-only');
+    expect(matchMedia('(any-pointer: fine)').matches).to.equal(false);
+    for (const [lang, table] of Object.entries({ en, de, fr, es }))
+      expect((await dropHint(lang, table)).checkVisibility(), lang).to.equal(false);
+  });
 });
