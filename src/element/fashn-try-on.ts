@@ -353,7 +353,6 @@ export class FashnTryOn extends LitElement {
         aria-labelledby="title"
         @close=${this.#onDialogClose}
         @keydown=${this.#trapTab}
-        @cancel=${() => this.#camera.stop()}
       >
         ${this.#dialogOpen ? panel : nothing}
       </dialog>`;
@@ -558,7 +557,6 @@ export class FashnTryOn extends LitElement {
         throw new FashnError({
           code: 'invalid-config',
           attribute: 'garment-image',
-          retriable: false,
           developerMessage: 'garment-image: missing',
         });
       }
@@ -730,15 +728,15 @@ export class FashnTryOn extends LitElement {
       const value = String(issue.value);
       if (this.#reported.get(issue.attribute) === value) continue;
       this.#reported.set(issue.attribute, value);
+      // Not retriable, step `config`, the shopper's message from the UI language's table.
       this.#report(
-        new FashnError({
-          code: 'invalid-config',
-          step: 'config',
-          retriable: false,
-          attribute: issue.attribute,
-          message: this.#t['error.invalid-config'],
-          developerMessage: issue.message,
-        }),
+        this.#localize(
+          new FashnError({
+            code: 'invalid-config',
+            attribute: issue.attribute,
+            developerMessage: issue.message,
+          }),
+        ),
       );
     }
   }
