@@ -48,6 +48,11 @@ function ensureBuiltPackage(): void {
   assert.equal(build.status, 0, `npm run build failed:\n${build.stdout}\n${build.stderr}`);
 }
 
+/** The shop stylesheet's page colour (demo/examples/shop.css `--paper`). */
+const SHOP_PAPER = 'rgb(247, 244, 239)';
+const shopPaper = (page: Page) =>
+  page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+
 /** The page's own record of the element's state (the `data-testid="state"` output). */
 function pageState(page: Page): Promise<string | null> {
   return page.getByTestId('state').textContent();
@@ -113,6 +118,24 @@ describe('the built package and its examples', { timeout: 120_000 }, () => {
     assert.equal(check.status, 0, check.stderr);
   });
 
+  test("the index links every example, in the shop's look", async () => {
+    const page = await browser.newPage();
+    try {
+      const answer = await page.goto(`${server.origin}/`);
+      assert.equal(answer?.status(), 200);
+      const links = await page
+        .locator('.example-card')
+        .evaluateAll((cards) => cards.map((card) => card.getAttribute('href')));
+      assert.deepEqual(
+        links,
+        EXAMPLES.map((name) => `/${name}/`),
+      );
+      assert.equal(await shopPaper(page), SHOP_PAPER);
+    } finally {
+      await page.close();
+    }
+  });
+
   for (const name of EXAMPLES) {
     test(`${name}: the element renders, and the page follows its events to a result`, async () => {
       const context = await browser.newContext();
@@ -132,6 +155,7 @@ describe('the built package and its examples', { timeout: 120_000 }, () => {
         const trigger = page.getByRole('button', { name: 'Try it on' });
         await trigger.waitFor({ timeout: STEP_TIMEOUT_MS });
         assert.equal(await pageState(page), 'idle');
+        assert.equal(await shopPaper(page), SHOP_PAPER, 'the shop stylesheet is applied');
 
         await trigger.click();
         await untilPageState(page, 'consent');
