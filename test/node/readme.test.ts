@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { renderStringsDoc, STRINGS_DOC } from '../../scripts/docs-strings.js';
 
 const ROOT = new URL('../../', import.meta.url);
 const docs = existsSync(new URL('docs/', ROOT))
@@ -12,6 +13,12 @@ const docs = existsSync(new URL('docs/', ROOT))
       .filter((name) => name.endsWith('.md'))
       .map((name) => `docs/${name}`)
   : [];
+
+describe('docs/strings.md', () => {
+  it('lists every UI text as src/i18n/ has it (node --import tsx scripts/docs-strings.ts)', () => {
+    assert.equal(readFileSync(STRINGS_DOC, 'utf8'), renderStringsDoc());
+  });
+});
 
 describe('README is self-contained', () => {
   for (const file of ['README.md', ...docs]) {
