@@ -19,7 +19,7 @@ type Whole = number | `${number}`;
  */
 type YesNo = 'true' | 'false';
 
-/** The element's attributes, as JSX props. Values as SPEC's attribute table. */
+/** The element's attributes, as JSX props. Values as in the README's attribute table. */
 export interface FashnTryOnAttributes {
   /** http(s) URL or `data:image/...;base64,` URL of the garment (required for a try-on). */
   'garment-image'?: string;

@@ -1,6 +1,6 @@
 /**
  * The error model shared by the client, the element and the proxy. `code` is
- * SPEC's public error code; `retriable` says whether running the same step
+ * the public error code (README "Errors"); `retriable` says whether running the same step
  * again with the same inputs can succeed.
  */
 
@@ -24,7 +24,7 @@ export const ERROR_CODES = [
 
 export type FashnErrorCode = (typeof ERROR_CODES)[number];
 
-/** The step of the shopper's flow an error belongs to (SPEC: `fashn-error` detail). */
+/** The step of the shopper's flow an error belongs to (the `fashn-error` detail). */
 export type FashnErrorStep = 'config' | 'capture' | 'avatar' | 'tryon' | 'storage';
 
 /** Runtime error names FASHN reports in a failed status (`error.name`). */

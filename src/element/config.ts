@@ -1,5 +1,5 @@
 /**
- * Attribute parsing and validation (SPEC "Attributes"). Never throws: each
+ * Attribute parsing and validation (README "Attributes"). Never throws: each
  * refused value becomes an issue naming the attribute, and its default is used.
  * Plain code rather than zod: the checks are a handful of enums and ranges,
  * and they run on every product page before the shopper does anything.

@@ -1,11 +1,11 @@
 /**
- * The element's public events (SPEC "Events"): detail types, their
+ * The element's public events (README "Events"): detail types, their
  * `HTMLElementEventMap` entries, and the one helper that dispatches them.
  */
 import type { FashnErrorDetail } from '../api/errors.js';
 import type { ModelInputs, ModelName } from '../api/schemas.js';
 
-/** The flow's states (SPEC "States"). */
+/** The flow's states (README "Flow and states"). */
 export type FashnState =
   'idle' | 'consent' | 'capture' | 'review' | 'avatar' | 'tryon' | 'result' | 'error';
 

@@ -232,7 +232,7 @@ export class FashnTryOn extends LitElement {
       void this.#loadKept();
   }
 
-  // ---- public methods (SPEC "Methods") ----
+  // ---- public methods (README "Methods") ----
 
   /** Opens the dialog (`dialog` layout) and, from `idle`, begins like "Try it on". */
   open(): void {

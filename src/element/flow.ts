@@ -1,5 +1,5 @@
 /**
- * The shopper's flow as an explicit state machine (SPEC "States"). DOM-free:
+ * The shopper's flow as an explicit state machine (README "Flow and states"). DOM-free:
  * it only knows which moves are allowed and tells a listener about each move.
  */
 import type { FashnState } from './events.js';

@@ -20,6 +20,30 @@ describe('docs/strings.md', () => {
   });
 });
 
+/** Every .ts file under `dir`, recursively. */
+function sources(dir: URL): URL[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? sources(new URL(`${entry.name}/`, dir))
+      : entry.name.endsWith('.ts')
+        ? [new URL(entry.name, dir)]
+        : [],
+  );
+}
+
+describe('doc comments of the package', () => {
+  it('name nothing outside the repository (they ship in dist/types and custom-elements.json)', () => {
+    const found = sources(new URL('src/', ROOT)).flatMap((file) => {
+      const text = readFileSync(file, 'utf8');
+      return [/\bSPEC\b/, /SPEC\.md/i, /\bthe issues\b/i, /\bissue \d+/i].flatMap((outside) => {
+        const match = outside.exec(text);
+        return match ? [`${file.pathname.split('/src/')[1]}: "${match[0]}"`] : [];
+      });
+    });
+    assert.deepEqual(found, []);
+  });
+});
+
 describe('README is self-contained', () => {
   for (const file of ['README.md', ...docs]) {
     it(`${file} names nothing outside the repository`, () => {
