@@ -2,7 +2,7 @@
  * The demo as `npm start` serves it (Vite with the proxy and the emulator), in
  * headless Chromium: it opens with no error in its event log, nor in the
  * console or the network, and a run with the sample selfie reaches a result
- * without one.
+ * without one, its progress estimated at the emulator's speed.
  *
  *   npm run test:examples
  */
@@ -77,6 +77,13 @@ describe('the demo (npm start)', { timeout: 120_000 }, () => {
       await page.locator('#use-sample').click();
       await page.waitForSelector('#event-log li[data-event="fashn-result"]', { timeout: 30_000 });
       assert.deepEqual(await logged('fashn-error'), []);
+      // FASHN_EMULATOR_SPEED reached the estimate: 12 s × 0.02 for the avatar, not FASHN's 12 s.
+      const progress = (await logged('fashn-progress'))
+        .map((text) => JSON.parse(text.slice(text.indexOf('{'))))
+        .filter((detail) => detail.predictionId);
+      assert.ok(progress.length > 0);
+      for (const detail of progress)
+        assert.ok(detail.estimatedMs < 3000, `estimate ${detail.estimatedMs} ms (${detail.step})`);
       assert.deepEqual(problems, []);
     } finally {
       await page.close();
