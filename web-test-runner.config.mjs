@@ -11,6 +11,7 @@ import { freePort } from './scripts/webkit-driver.mjs';
 import { launchers } from './test/support/engines.mjs';
 import { engineReport } from './test/support/engine-report.mjs';
 import { register } from 'tsx/esm/api';
+import { touchOnlyPlugin } from './test/support/touch-plugin.mjs';
 
 // The test server runs the proxy and the emulator from their TypeScript sources.
 register();
@@ -54,6 +55,7 @@ export default {
   reporters: [defaultReporter(), engineReport()],
   plugins: [
     patientTesting,
+    touchOnlyPlugin(),
     esbuildPlugin({
       ts: true,
       target: 'es2022',

@@ -2,7 +2,8 @@
  * Builds the examples in demo/examples/ against the built package (dist/, from
  * `npm run build`), each into demo/examples/<name>/dist/:
  *  - plain: the page, with the script-tag build (dist/fashn-try-on.js and the
- *    language chunks it loads) and the garment image copied next to it
+ *    language chunks it loads), the shop's stylesheet and the garment image
+ *    copied next to it
  *  - react, vue: Vite builds. `fashn-try-on` resolves as in a shop's project that
  *    installed the package: by its name, through package.json's `exports` (this
  *    repository is that package, so Vite resolves the name to dist/).
@@ -20,6 +21,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = `${root}dist/`;
 const examples = `${root}demo/examples/`;
 const garment = `${root}demo/public/garments/tee.png`;
+/** The shop page's look, shared by the examples and their index (the demo's, made small). */
+export const SHOP_CSS = `${examples}shop.css`;
 
 /** Vite options per framework example (no framework plugin: Vite 8 compiles JSX itself). */
 const FRAMEWORKS: Record<Exclude<ExampleName, 'plain'>, InlineConfig> = {
@@ -52,6 +55,7 @@ function buildPlain(): void {
   mkdirSync(out, { recursive: true });
   cpSync(`${examples}plain/index.html`, `${out}index.html`);
   cpSync(garment, `${out}tee.png`);
+  cpSync(SHOP_CSS, `${out}shop.css`);
   for (const file of ['fashn-try-on.js', 'fashn-try-on.js.map'])
     cpSync(`${dist}${file}`, `${out}${file}`);
   // The language packs fashn-try-on.js loads (relative to itself) when a page speaks one.

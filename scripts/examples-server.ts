@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXAMPLES, type ExampleName } from './build-examples.js';
+import { EXAMPLES, SHOP_CSS, type ExampleName } from './build-examples.js';
 import { createDevApi, type DevApi, type DevApiOptions } from './dev-api.js';
 
 const EXAMPLES_DIR = fileURLToPath(new URL('../demo/examples/', import.meta.url));
@@ -42,6 +42,43 @@ export interface ExamplesServer {
   close(): Promise<void>;
 }
 
+/** How the index introduces each example. */
+const ABOUT: Record<ExampleName, [title: string, what: string]> = {
+  plain: ['Plain HTML', 'One script tag and the element; a few lines follow its events.'],
+  react: ['React 19', 'The element in JSX with on… event props; React state follows it.'],
+  vue: ['Vue 3', 'isCustomElement, bound attributes and @fashn-… listeners.'],
+};
+
+/** The index: the three examples as cards, in the shop's look. */
+function indexPage(): string {
+  const cards = EXAMPLES.map((name) => {
+    const [title, what] = ABOUT[name];
+    return `<li><a class="example-card" href="/${name}/"><strong>${title}</strong><span>${what}</span></a></li>`;
+  }).join('');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8" />
+<meta name="viewport" content="width=device-width, initial-scale=1" />
+<title>Examples · fashn-try-on</title>
+<link rel="stylesheet" href="/shop.css" />
+</head>
+<body>
+<p class="announcement">fashn-try-on examples, on the built package</p>
+<header class="site-header">
+<span class="logo"><span class="logo-mark" aria-hidden="true">AN</span><span class="logo-word">Atelier Nord</span></span>
+<span class="example-tag">Examples</span>
+</header>
+<main class="examples">
+<p class="eyebrow">One product page, three ways</p>
+<h1>Try it on, in your stack</h1>
+<p>The same product page with &lt;fashn-try-on&gt;, each served with the reference proxy at /api/fashn and the FASHN emulator behind it (the real API when FASHN_API_KEY is set).</p>
+<ul class="example-list">${cards}</ul>
+</main>
+</body>
+</html>`;
+}
+
 /** The file under an example's dist/ that `pathname` names, or undefined outside of them. */
 function exampleFile(pathname: string): string | undefined {
   const [, name, ...rest] = pathname.split('/');
@@ -54,9 +91,15 @@ function exampleFile(pathname: string): string | undefined {
 async function serveStatic(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { pathname } = new URL(req.url ?? '/', 'http://x');
   if (pathname === '/') {
-    const links = EXAMPLES.map((name) => `<li><a href="/${name}/">${name}</a></li>`).join('');
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-    res.end(`<!doctype html><title>fashn-try-on examples</title><ul>${links}</ul>`);
+    res.end(indexPage());
+    return;
+  }
+  if (pathname === '/shop.css') {
+    res.writeHead(200, { 'Content-Type': CONTENT_TYPES['.css']!, 'Cache-Control': 'no-store' });
+    createReadStream(SHOP_CSS)
+      .on('error', () => res.destroy())
+      .pipe(res);
     return;
   }
   if (pathname === '/favicon.ico') {

@@ -42,6 +42,16 @@ export function readRunId(body: unknown): string | undefined {
   return isObject(body) && typeof body.id === 'string' && body.id ? body.id : undefined;
 }
 
+/**
+ * The `expected_duration_ms` a run answer may carry: how long the FASHN
+ * emulator plays this prediction at its `speed` (FASHN itself sends none).
+ * Believed up to 10 minutes, so no peer can stretch the polling further.
+ */
+export function readExpectedMs(body: unknown): number | undefined {
+  const ms = (body as Fields | null)?.expected_duration_ms;
+  return typeof ms === 'number' && ms >= 0 && ms <= 600_000 ? ms : undefined;
+}
+
 /** An API-level refusal `{ error, message? }`, or undefined when `body` is none. */
 export function readRefusal(body: unknown): ApiErrorBody | undefined {
   if (!isObject(body) || typeof body.error !== 'string') return undefined;

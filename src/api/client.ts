@@ -9,6 +9,7 @@ import { raceAbort } from './abort.js';
 import { FashnError, canceledError, codeForApiError } from './errors.js';
 import {
   describeIssue,
+  readExpectedMs,
   readRefusal,
   readRunId,
   readStatus,
@@ -25,10 +26,9 @@ import {
   type RetryPolicy,
 } from './retry.js';
 import {
-  createPollSchedule,
+  PollSchedule,
   expectedDurationMs,
   type DurationInputs,
-  type PollSchedule,
   type PollTuning,
 } from './polling.js';
 
@@ -254,7 +254,8 @@ export class FashnClient {
     const timeoutMs = options.timeoutMs ?? DEFAULT_PREDICT_TIMEOUT_MS;
     const deadline = calledAt + timeoutMs;
     const modeInputs = inputs as DurationInputs;
-    const expectedMs = expectedDurationMs(model, modeInputs);
+    // FASHN's documented duration, or what the run answer says (the emulator at its speed).
+    let expectedMs = expectedDurationMs(model, modeInputs);
 
     // One internal signal for everything awaited below: the caller's abort or the timeout.
     const controller = new AbortController();
@@ -290,7 +291,12 @@ export class FashnClient {
           const elapsedMs = this.#now() - startedAt;
           report({ status: 'starting', elapsedMs, estimatedMs: elapsedMs + expectedMs });
           let sentAt: number;
-          ({ id, sentAt } = await this.#runWithRetries(model, inputs, signal, deadline, (retry) =>
+          let answeredMs: number | undefined;
+          ({
+            id,
+            sentAt,
+            expectedMs: answeredMs,
+          } = await this.#runWithRetries(model, inputs, signal, deadline, (retry) =>
             report({
               status: 'retrying',
               ...retry,
@@ -299,6 +305,7 @@ export class FashnClient {
             }),
           ));
           pending = true;
+          expectedMs = answeredMs ?? expectedMs;
           // FASHN's clock started somewhere during the request; its midpoint is the best guess.
           oneWayMs = (this.#now() - sentAt) / 2;
           issuedAt = Math.round(sentAt + oneWayMs);
@@ -307,7 +314,7 @@ export class FashnClient {
         }
 
         const predictionId = id;
-        const schedule = createPollSchedule(model, modeInputs, this.#pollTuning);
+        const schedule = new PollSchedule(expectedMs, this.#pollTuning);
         const estimate = () =>
           issuedAt - startedAt + schedule.estimatedTotalMs(this.#now() - issuedAt);
         report({
@@ -479,7 +486,7 @@ export class FashnClient {
     signal: AbortSignal | undefined,
     deadline = Number.POSITIVE_INFINITY,
     onRetry?: (retry: { attempt: number; retryInMs: number; error: FashnError }) => void,
-  ): Promise<{ id: string; sentAt: number }> {
+  ): Promise<{ id: string; sentAt: number; expectedMs: number | undefined }> {
     if (this.#validate) this.#check(model, inputs, this.#validate[model]);
     const body = { model_name: model, inputs };
     for (let attempt = 1; ; attempt += 1) {
@@ -488,7 +495,7 @@ export class FashnClient {
         const sentAt = this.#now();
         const answer = await this.#send('/run', 'POST', body, signal);
         const id = readRunId(answer);
-        if (id) return { id, sentAt };
+        if (id) return { id, sentAt, expectedMs: readExpectedMs(answer) };
         // Some answers say 200 yet carry `{ error, message }` instead of an id.
         const refused = readRefusal(answer);
         if (refused) throw apiFailure(200, refused.error, refused.message, undefined);

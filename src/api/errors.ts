@@ -1,6 +1,6 @@
 /**
  * The error model shared by the client, the element and the proxy. `code` is
- * SPEC's public error code; `retriable` says whether running the same step
+ * the public error code (README "Errors"); `retriable` says whether running the same step
  * again with the same inputs can succeed.
  */
 
@@ -24,7 +24,7 @@ export const ERROR_CODES = [
 
 export type FashnErrorCode = (typeof ERROR_CODES)[number];
 
-/** The step of the shopper's flow an error belongs to (SPEC: `fashn-error` detail). */
+/** The step of the shopper's flow an error belongs to (the `fashn-error` detail). */
 export type FashnErrorStep = 'config' | 'capture' | 'avatar' | 'tryon' | 'storage';
 
 /** Runtime error names FASHN reports in a failed status (`error.name`). */
@@ -50,6 +50,8 @@ export interface FashnErrorInit {
   httpStatus?: number;
   /** For `invalid-config`: the attribute that was refused. */
   attribute?: string;
+  /** For the shop's developer (English, never shown to the shopper): e.g. the rule a refused attribute broke. */
+  developerMessage?: string;
   /** Milliseconds FASHN or the proxy asked us to wait (Retry-After). */
   retryAfterMs?: number;
   cause?: unknown;
@@ -82,6 +84,7 @@ export class FashnError extends Error {
   readonly predictionId?: string;
   readonly httpStatus?: number;
   readonly attribute?: string;
+  readonly developerMessage?: string;
   readonly retryAfterMs?: number;
 
   constructor(init: FashnErrorInit) {
@@ -93,6 +96,7 @@ export class FashnError extends Error {
     this.predictionId = init.predictionId;
     this.httpStatus = init.httpStatus;
     this.attribute = init.attribute;
+    this.developerMessage = init.developerMessage;
     this.retryAfterMs = init.retryAfterMs;
   }
 
@@ -108,6 +112,7 @@ export class FashnError extends Error {
     if (this.predictionId !== undefined) detail.predictionId = this.predictionId;
     if (this.httpStatus !== undefined) detail.httpStatus = this.httpStatus;
     if (this.attribute !== undefined) detail.attribute = this.attribute;
+    if (this.developerMessage !== undefined) detail.developerMessage = this.developerMessage;
     return detail;
   }
 }
@@ -121,6 +126,8 @@ export interface FashnErrorDetail {
   predictionId?: string;
   httpStatus?: number;
   attribute?: string;
+  /** For the shop's developer (English; also logged to the console): what to fix. `message` is the shopper's. */
+  developerMessage?: string;
 }
 
 export function isFashnError(value: unknown): value is FashnError {

@@ -1,5 +1,5 @@
 /**
- * One piece of work per key at a time (SPEC: several elements and tabs share one
+ * One piece of work per key at a time (README: several elements and tabs share one
  * face-to-model call). Callers on this page asking for the same key share one
  * promise; tabs of the same origin take turns through a Web Lock, and whoever
  * holds it first looks in the cache again, since the tab before may have just

@@ -1,5 +1,5 @@
 /**
- * The element's memory (SPEC "Memory (IndexedDB)"): avatars as image bytes with
+ * The element's memory (README "Privacy": on the shopper's device): avatars as image bytes with
  * their expiry, results per (avatar, garment, parameters), the current avatar,
  * and predictions in flight for resume. Bounded (oldest evicted first), purged
  * of expired records on open; a full disk is met by eviction, and any storage

@@ -12,7 +12,7 @@ export interface CameraControllerOptions {
   onError: (error: FashnError) => void;
 }
 
-/** Maps a getUserMedia failure to SPEC's error codes. */
+/** Maps a getUserMedia failure to the public error codes (README "Errors"). */
 function cameraError(cause: unknown): FashnError {
   const name = (cause as { name?: string } | null)?.name;
   const denied = name === 'NotAllowedError' || name === 'SecurityError';

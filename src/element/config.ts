@@ -1,5 +1,5 @@
 /**
- * Attribute parsing and validation (SPEC "Attributes"). Never throws: each
+ * Attribute parsing and validation (README "Attributes"). Never throws: each
  * refused value becomes an issue naming the attribute, and its default is used.
  * Plain code rather than zod: the checks are a handful of enums and ranges,
  * and they run on every product page before the shopper does anything.
@@ -130,9 +130,13 @@ const FIELDS: { [K in keyof TryOnConfig]: [Rule<TryOnConfig[K] & {}>, TryOnConfi
 /**
  * Validates raw property values (the element itself holds them by key).
  * Missing (null/undefined) values take the default silently; refused ones
- * take the default and are listed in `issues`.
+ * take the default and are listed in `issues`. A relative `garment-image` is
+ * resolved against `base` (the page's base URL), as `<img src>` would be.
  */
-export function readConfig(raw: Partial<Record<keyof TryOnConfig, RawValue>>): {
+export function readConfig(
+  raw: Partial<Record<keyof TryOnConfig, RawValue>>,
+  base?: string,
+): {
   config: TryOnConfig;
   issues: ConfigIssue[];
 } {
@@ -140,7 +144,9 @@ export function readConfig(raw: Partial<Record<keyof TryOnConfig, RawValue>>): {
   const issues: ConfigIssue[] = [];
   for (const [key, [[parse, expected], fallback]] of Object.entries(FIELDS)) {
     const attribute = ATTRIBUTES[key as AttributeProperty];
-    const value = raw[key as keyof TryOnConfig];
+    let value = raw[key as keyof TryOnConfig];
+    if (key === 'garmentImage' && base && typeof value === 'string')
+      value = resolveUrl(value, base);
     const parsed =
       value == null ? undefined : parse(typeof value === 'string' ? value.trim() : value);
     config[key] = parsed ?? fallback;
@@ -148,4 +154,19 @@ export function readConfig(raw: Partial<Record<keyof TryOnConfig, RawValue>>): {
       issues.push({ attribute, value, message: `${attribute}: ${expected}` });
   }
   return { config: config as unknown as TryOnConfig, issues };
+}
+
+/**
+ * A relative `url` made absolute against `base`. Empty values, values with a
+ * scheme (`https:`, `data:`) and what cannot be resolved stay as they are, to
+ * be judged as written.
+ */
+function resolveUrl(url: string, base: string): string {
+  const trimmed = url.trim();
+  if (!trimmed || /^[a-z][\w+.-]*:/i.test(trimmed)) return url;
+  try {
+    return new URL(trimmed, base).href;
+  } catch {
+    return url;
+  }
 }

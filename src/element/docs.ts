@@ -7,7 +7,8 @@ import type { AttributeProperty } from './attributes.js';
 import type { FashnEventName } from './events.js';
 
 export const ATTRIBUTE_DOCS: Record<AttributeProperty, string> = {
-  garmentImage: 'http(s) or `data:image/...` URL of the garment (required for a try-on).',
+  garmentImage:
+    "http(s) or `data:image/...` URL of the garment (required for a try-on); a relative URL is resolved against the page's base URL.",
   proxyUrl: 'Base URL of the proxy, default `/api/fashn`.',
   category: '`auto` `tops` `bottoms` `one-pieces`.',
   mode: '`performance` `balanced` `quality`.',
@@ -34,5 +35,5 @@ export const EVENT_DOCS: Record<FashnEventName, string> = {
   'fashn-avatar': '`{ image, cached, createdAt }` when an avatar is made or found kept',
   'fashn-result': '`{ images, garmentImage, predictionId, avatarCached, cached, durationMs }`',
   'fashn-error':
-    '`{ code, message, step, retriable, fashnName?, predictionId?, httpStatus?, attribute? }`',
+    "`{ code, message, step, retriable, fashnName?, predictionId?, httpStatus?, attribute?, developerMessage? }`: `message` is the shopper's (localized), `developerMessage` what to fix (English, also in the console)",
 };

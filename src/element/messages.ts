@@ -33,6 +33,7 @@ export function localizeError(
     predictionId: error.predictionId,
     httpStatus: error.httpStatus,
     attribute: error.attribute,
+    developerMessage: error.developerMessage,
     retryAfterMs: error.retryAfterMs,
     cause: error,
   });

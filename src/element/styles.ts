@@ -160,6 +160,12 @@ export const styles = css`
     border-color: var(--_accent);
     background: var(--_soft);
   }
+  /* "or drop a photo here" only where something can be dragged: not on touch-only screens. */
+  @media not all and (any-pointer: fine) {
+    .drop span {
+      display: none;
+    }
+  }
   .sr-only {
     position: absolute;
     width: 1px;

@@ -52,6 +52,8 @@ export class TryOnView extends ControllerHost {
   #ticker: ReturnType<typeof setInterval> | undefined;
   #announcement = '';
   #dragOver = false;
+  /** From "Take photo" until the review shows: the shopper sees at once that it worked. */
+  #preparing = false;
   #focusStep = false;
   /** A resumed run (nobody asked for it on this page) does not move focus. */
   #quiet = false;
@@ -269,7 +271,11 @@ export class TryOnView extends ControllerHost {
       state: this.state,
       privacyUrl: this.#config.privacyUrl,
       capture: this.#config.capture,
-      camera: { ready, cameras, error: error ? this.#localize(error).message : undefined },
+      camera: {
+        hint: this.#preparing ? this.#t.preparing : ready ? undefined : this.#t.cameraStarting,
+        cameras,
+        error: error ? this.#localize(error).message : undefined,
+      },
       photoUrl: this.#photoUrl,
       progress: p && { ...p, elapsedMs: p.elapsedMs + (Date.now() - this.#progressAt) },
       avatar: this.#session.avatar?.image,
@@ -345,6 +351,9 @@ export class TryOnView extends ControllerHost {
   }
 
   async #takePhoto(): Promise<void> {
+    this.#preparing = true;
+    this.#announcement = this.#t.preparing;
+    this.requestUpdate();
     try {
       const photo = await this.#camera.capture();
       this.#camera.stop();
@@ -356,6 +365,8 @@ export class TryOnView extends ControllerHost {
         ? cause
         : new FashnError({ code: 'camera-unavailable', step: 'capture', cause });
       this.#report(error);
+    } finally {
+      this.#preparing = false;
     }
   }
 
@@ -440,7 +451,7 @@ export class TryOnView extends ControllerHost {
   }
 
   #readConfig(): ReturnType<typeof readConfig>['issues'] {
-    const { config, issues } = readConfig(this.host);
+    const { config, issues } = readConfig(this.host, document.baseURI);
     this.#config = config;
     return issues;
   }
@@ -453,17 +464,15 @@ export class TryOnView extends ControllerHost {
       const value = String(issue.value);
       if (this.#reported.get(issue.attribute) === value) continue;
       this.#reported.set(issue.attribute, value);
-      const { attribute } = issue;
-      const message = `${this.#t['error.invalid-config']} (${issue.message})`;
+      // The shopper's message from the UI language's table; the rule for the developer.
       this.#report(
         new FashnError({
           code: 'invalid-config',
           step: 'config',
           retriable: false,
-          attribute,
-          message,
+          attribute: issue.attribute,
+          developerMessage: issue.message,
         }),
-        true,
       );
     }
     // Another garment: the result on screen is no longer about this one.
@@ -493,8 +502,9 @@ export class TryOnView extends ControllerHost {
     return localizeError(error, this.#t, step, this.#config.capture.upload);
   }
 
-  /** Every `fashn-error` leaves here, in the UI language. */
+  /** Every `fashn-error` leaves here, in the UI language; what the shop's developer must fix also goes to the console. */
   #report(error: FashnError, localized = false): void {
+    if (error.developerMessage) console.warn(`<fashn-try-on> ${error.developerMessage}`);
     emit(this.host, 'fashn-error', (localized ? error : this.#localize(error)).toDetail());
   }
 }

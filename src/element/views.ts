@@ -11,7 +11,8 @@ export interface ViewModel {
   state: FashnState;
   privacyUrl: string | undefined;
   capture: { camera: boolean; upload: boolean };
-  camera: { ready: boolean; cameras: number; error: string | undefined };
+  /** `hint`: over the preview while the camera starts or a photo is being prepared; "Take photo" waits meanwhile. */
+  camera: { hint: string | undefined; cameras: number; error: string | undefined };
   photoUrl: string | undefined;
   progress: { status: FashnProgressStatus; elapsedMs: number; estimatedMs: number } | undefined;
   avatar: string | undefined;
@@ -108,7 +109,7 @@ const STEPS: Record<FashnState, (v: ViewModel, a: ViewActions) => TemplateResult
         live
           ? html`<div class="stage">
               <video part="video" aria-label=${t.video} playsinline muted autoplay></video>
-              ${camera.ready ? nothing : html`<p class="hint">${t.cameraStarting}</p>`}
+              ${camera.hint ? html`<p class="hint">${camera.hint}</p>` : nothing}
             </div>`
           : nothing
       }
@@ -116,7 +117,7 @@ const STEPS: Record<FashnState, (v: ViewModel, a: ViewActions) => TemplateResult
         ${
           live
             ? button(t.takePhoto, a.takePhoto, 'take-photo', 'primary', {
-                disabled: !camera.ready,
+                disabled: !!camera.hint,
                 content: icon(CAMERA),
               })
             : nothing

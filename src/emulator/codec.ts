@@ -10,7 +10,7 @@ import { toRgb, type RgbaImage } from './raster.js';
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'avif' | 'bmp';
 export type OutputFormat = 'jpeg' | 'png';
 
-/** Largest input we decode, in megapixels (SPEC refuses over 50 MP in the browser). */
+/** Largest input we decode, in megapixels (the element refuses over 50 MP in the browser). */
 export const MAX_INPUT_MEGAPIXELS = 60;
 
 export const CONTENT_TYPES: Record<ImageFormat, string> = {

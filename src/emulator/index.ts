@@ -535,7 +535,9 @@ export function createFashnEmulator(initialOptions: EmulatorOptions = {}): Fashn
     const record = createPrediction(valid, url, rule?.fail, options.now());
     entry.predictionId = record.id;
     if (webhookUrl) notify(record, webhookUrl);
-    const response = json({ id: record.id, error: null });
+    // expected_duration_ms: not FASHN's; lets the client's progress estimate follow `speed`.
+    const expected = Math.round(expectedDurationMs(valid.model, valid.values) * options.speed);
+    const response = json({ id: record.id, error: null, expected_duration_ms: expected });
     return rule?.headers ? withHeaders(response, rule.headers) : response;
   }
 

@@ -101,6 +101,7 @@ export class TryOnSession {
           code: 'invalid-config',
           attribute: 'garment-image',
           retriable: false,
+          developerMessage: 'garment-image: missing',
         });
       }
       let avatar = this.avatar;

@@ -48,6 +48,11 @@ function ensureBuiltPackage(): void {
   assert.equal(build.status, 0, `npm run build failed:\n${build.stdout}\n${build.stderr}`);
 }
 
+/** The shop stylesheet's page colour (demo/examples/shop.css `--paper`). */
+const SHOP_PAPER = 'rgb(247, 244, 239)';
+const shopPaper = (page: Page) =>
+  page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+
 /** The page's own record of the element's state (the `data-testid="state"` output). */
 function pageState(page: Page): Promise<string | null> {
   return page.evaluate(() => document.querySelector('[data-testid="state"]')?.textContent ?? null);
@@ -148,6 +153,26 @@ describe('the built package and its examples', { timeout: 180_000 }, () => {
         await browser?.close();
       });
 
+      test("the index links every example, in the shop's look", async () => {
+        const page = await browser.newPage();
+        try {
+          const answer = await page.goto(`${server.origin}/`);
+          assert.equal(answer?.status(), 200);
+          const links = await page.evaluate(() =>
+            [...document.querySelectorAll('.example-card')].map((card) =>
+              card.getAttribute('href'),
+            ),
+          );
+          assert.deepEqual(
+            links,
+            EXAMPLES.map((name) => `/${name}/`),
+          );
+          assert.equal(await shopPaper(page), SHOP_PAPER);
+        } finally {
+          await page.close();
+        }
+      });
+
       for (const name of EXAMPLES) {
         test(`${name}: the element renders, and the page follows its events to a result`, async () => {
           const context = await browser.createBrowserContext();
@@ -169,6 +194,7 @@ describe('the built package and its examples', { timeout: 180_000 }, () => {
               { timeout: STEP_TIMEOUT_MS },
             );
             assert.equal(await pageState(page), 'idle');
+            assert.equal(await shopPaper(page), SHOP_PAPER, 'the shop stylesheet is applied');
 
             await press(page, 'Try it on');
             await untilPageState(page, 'consent');

@@ -12,7 +12,12 @@ function chromium() {
     launchOptions: {
       executablePath: findEngine('chromium').executablePath,
       headless: true,
-      args: CHROMIUM_ARGS,
+      args: [
+        ...CHROMIUM_ARGS,
+        // Headless Chromium has no pointer at all; give it a desktop's mouse
+        // (test/support/touch-plugin.mjs turns a page into a touch-only screen).
+        '--blink-settings=primaryPointerType=4,availablePointerTypes=4,primaryHoverType=2,availableHoverTypes=2',
+      ],
     },
   });
 }
