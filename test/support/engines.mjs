@@ -31,7 +31,13 @@ function firefox() {
       browser: 'firefox',
       executablePath: findEngine('firefox').executablePath,
       headless: true,
-      extraPrefsFirefox: FIREFOX_PREFS,
+      // Headless Firefox reports no pointer either; give it a desktop's mouse
+      // (fine | hover, as widget/LookAndFeel's PointerCapabilities count them).
+      extraPrefsFirefox: {
+        ...FIREFOX_PREFS,
+        'ui.primaryPointerCapabilities': 6,
+        'ui.allPointerCapabilities': 6,
+      },
     },
   });
 }
