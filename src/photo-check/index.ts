@@ -6,6 +6,7 @@
 export {
   checkBitmap,
   checkPhoto,
+  decodeSmall,
   readScaledPixels,
   type CheckPhotoOptions,
 } from './check-photo.js';

@@ -16,6 +16,13 @@ export function downscaledLuma(pixels: Pixels, maxSide = ANALYSIS_SIDE): Luma {
   if (width < 1 || height < 1 || data.length < width * height * 4)
     throw new RangeError(`expected ${width}×${height} RGBA pixels, got ${data.length} bytes`);
   const scale = Math.min(1, maxSide / Math.max(width, height));
+  if (scale === 1) {
+    // Already small (the browser decoded it so): one pass, no sums.
+    const out = new Uint8Array(width * height);
+    for (let i = 0, at = 0; i < out.length; i++, at += 4)
+      out[i] = lumaOf(data[at]!, data[at + 1]!, data[at + 2]!);
+    return { data: out, width, height };
+  }
   const outWidth = Math.max(1, Math.round(width * scale));
   const outHeight = Math.max(1, Math.round(height * scale));
   const sums = new Uint32Array(outWidth * outHeight);

@@ -37,6 +37,6 @@ export const DEFAULT_THRESHOLDS: Readonly<PhotoThresholds> = Object.freeze({
   minShortSide: 400,
   otherFaceShare: 0.4,
   minFaceHeightShare: 0.12,
-  minFacePixels: 64,
+  minFacePixels: 48,
   edgeMargin: 0.01,
 });
