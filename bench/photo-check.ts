@@ -7,6 +7,7 @@
  * decode of the same file; (3) bytes (gzip) of the check and of the detector.
  */
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import {
@@ -236,6 +237,7 @@ export const photoCheckSection: Section = {
           `Faces found by the tiny detector (score ≥ 0.5): ${facesFound.join('; ')}.`,
           `Boxes found at input 416 (x, y, width×height in % of the photo): ${boxes.join('; ')}.`,
           `Browser FaceDetector in this Chromium: ${scored.hasNative ? 'present' : 'absent (Chromium on Linux has no Shape Detection face backend), so its rows are missing'}. tfjs backend for the tiny detector: ${scored.backend}.`,
+          `Machine load (1-minute average) when the section ended: ${fmt(os.loadavg()[0]!, 1)} on ${os.cpus().length} cores; other work shares them, so compare each row with the baseline beside it.`,
           `Cost: ${COST_RUNS} runs of each after one warm-up, alternating. bare: ${cost.bareMs.map((v) => fmt(v)).join(', ')} ms; checkPhoto: ${cost.checkMs.map((v) => fmt(v)).join(', ')} ms; checkBitmap: ${cost.checkDecodedMs.map((v) => fmt(v)).join(', ')} ms; tiny detector (${DETECTOR_RUNS} runs): ${cost.tinyMs.map((v) => fmt(v)).join(', ')} ms.`,
         ],
       };

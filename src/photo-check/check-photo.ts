@@ -3,9 +3,9 @@
  * analysis size (a JPEG is decoded at a reduced DCT scale where WebCodecs'
  * `ImageDecoder` allows, which costs a fraction of a full decode), measure,
  * ask the face finder (if any) on that small image, judge. Loaded by dynamic
- * import at the review step only.
+ * import at the review step only. The header reader is handed in (the
+ * element's bundle has one), so this module shares no code with the bundle.
  */
-import { readImageHeader, type ImageHeader } from '../capture/image-header.js';
 import { faceFindings, imageFindings } from './judge.js';
 import { ANALYSIS_SIDE } from './luma.js';
 import { measurePhoto } from './measure.js';
@@ -17,8 +17,21 @@ export interface CheckPhotoOptions {
   /** Who finds faces; the browser's `FaceDetector` by default. `null`: skip the face checks. */
   findFaces?: FaceFinder | null;
   thresholds?: Readonly<PhotoThresholds>;
-  /** Decoder; the reduced-scale decode below by default. */
-  decode?: (photo: Blob, maxSide: number, header: ImageHeader) => Promise<ImageBitmap>;
+  /**
+   * Reads format, size and EXIF orientation from a file's first bytes (the
+   * capture code's `readImageHeader` fits). Without one, the photo is decoded
+   * whole and scaled after, which costs more on large photos.
+   */
+  readHeader?: (bytes: Uint8Array) => PhotoHeader;
+}
+
+/** What the check needs of an image header. */
+export interface PhotoHeader {
+  format: string;
+  width?: number;
+  height?: number;
+  /** EXIF orientation, 1 when none. */
+  orientation: number;
 }
 
 /** Pixels of `image`, scaled by the browser so the long side is at most `maxSide`. */
@@ -66,28 +79,25 @@ export async function checkBitmap(
   };
 }
 
-/** Above this many pixels a JPEG is decoded at a reduced DCT scale. */
-const LARGE_PIXELS = 4_000_000;
-
-/** Format, size and orientation from the file's first bytes. */
-async function headerOf(photo: Blob) {
-  return readImageHeader(new Uint8Array(await photo.slice(0, 65_536).arrayBuffer()));
-}
-
 /**
- * Decodes `photo` with its long side at most `maxSide`: a JPEG at the
- * smallest n/8 DCT scale that still covers it (WebCodecs), else the browser's
- * decode with resize. The photo's real size comes from its header.
+ * Decodes `photo` with its long side at most `maxSide` when its header gives
+ * its size: a JPEG at the smallest n/8 DCT scale that still covers it
+ * (WebCodecs), else the browser's decode with resize. Without a size (or with
+ * an EXIF rotation, which the browser applies), the whole photo.
  */
 export async function decodeSmall(
   photo: Blob,
+  header: PhotoHeader | undefined,
   maxSide = ANALYSIS_SIDE,
-  header?: ImageHeader,
 ): Promise<ImageBitmap> {
-  header ??= await headerOf(photo);
-  const { width, height } = header;
-  // A rotated photo (EXIF orientation) is decoded whole: the browser turns it, then it is scaled.
-  if (!width || !height || header.orientation !== 1 || Math.max(width, height) <= maxSide)
+  const { width, height } = header ?? {};
+  if (
+    !header ||
+    !width ||
+    !height ||
+    header.orientation !== 1 ||
+    Math.max(width, height) <= maxSide
+  )
     return createImageBitmap(photo);
   const scale = maxSide / Math.max(width, height);
   const target = {
@@ -95,9 +105,7 @@ export async function decodeSmall(
     resizeHeight: Math.round(height * scale),
   };
   const eighths = Math.ceil(8 * scale);
-  // Worth its set-up only for large photos (a 1600 px one decodes whole in about the same time).
-  const large = width * height > LARGE_PIXELS;
-  if (large && header.format === 'jpeg' && typeof ImageDecoder === 'function' && eighths < 8) {
+  if (header.format === 'jpeg' && typeof ImageDecoder === 'function' && eighths < 8) {
     let frame: VideoFrame | undefined;
     try {
       const decoder = new ImageDecoder({
@@ -121,16 +129,16 @@ export async function decodeSmall(
   return createImageBitmap(photo, { ...target, resizeQuality: 'medium' });
 }
 
-/** Checks a photo file (the normalised JPEG the review step shows). */
+/** Checks a photo file (the photo the review step shows). */
 export async function checkPhoto(
   photo: Blob,
   options: CheckPhotoOptions = {},
 ): Promise<PhotoCheckResult> {
-  const header = await headerOf(photo);
-  const image = await (options.decode ?? decodeSmall)(photo, ANALYSIS_SIDE, header);
+  const header = options.readHeader?.(new Uint8Array(await photo.slice(0, 65_536).arrayBuffer()));
+  const image = await decodeSmall(photo, header);
   try {
     const size =
-      header.width && header.height && header.orientation === 1
+      header?.width && header.height && header.orientation === 1
         ? { width: header.width, height: header.height }
         : image;
     return await checkBitmap(image, options, size);

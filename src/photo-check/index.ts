@@ -9,6 +9,7 @@ export {
   decodeSmall,
   readScaledPixels,
   type CheckPhotoOptions,
+  type PhotoHeader,
 } from './check-photo.js';
 export { nativeFaceFinder, toFraction, type FaceFinder } from './faces.js';
 export { faceFindings, imageFindings } from './judge.js';
