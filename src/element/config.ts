@@ -38,7 +38,12 @@ export interface TryOnConfig {
   remember: boolean;
   cacheDays: number;
   privacyUrl: string | undefined;
+  photoCheck: PhotoCheckMode;
 }
+
+/** `photo-check`: `off`, `advise` (findings shown, "Use anyway" offered) or `require` (retake only). */
+export const PHOTO_CHECK_MODES = ['off', 'advise', 'require'] as const;
+export type PhotoCheckMode = (typeof PHOTO_CHECK_MODES)[number];
 
 export interface ConfigIssue {
   /** The attribute name, e.g. `num-samples`. */
@@ -122,6 +127,7 @@ const FIELDS: { [K in keyof TryOnConfig]: [string, Rule<TryOnConfig[K] & {}>, Tr
   remember: ['remember', bool, true],
   cacheDays: ['cache-days', int(1, 3650), 30],
   privacyUrl: ['privacy-url', text(isHttpUrl, 'must be an http(s) URL'), undefined],
+  photoCheck: ['photo-check', oneOf(PHOTO_CHECK_MODES), 'advise'],
 };
 
 /** The configurable properties (camelCase), in attribute order. */

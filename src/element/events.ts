@@ -4,6 +4,7 @@
  */
 import type { FashnErrorDetail } from '../api/errors.js';
 import type { ModelInputs, ModelName } from '../api/schemas.js';
+import type { FaceBox, PhotoFinding, PhotoMeasures } from '../photo-check/types.js';
 
 /** The flow's states (SPEC "States"). */
 export type FashnState =
@@ -47,6 +48,19 @@ export interface FashnResultDetail {
   durationMs: number;
 }
 
+/**
+ * `fashn-photo-check`: what the on-device check found in the photo at review,
+ * before anything is sent. `faces` is null when the browser has no face
+ * detector (then no face findings); `measures` are the numbers behind the
+ * findings, for a shop's logs.
+ */
+export interface FashnPhotoCheckDetail {
+  mode: 'advise' | 'require' | 'off';
+  findings: PhotoFinding[];
+  measures: PhotoMeasures;
+  faces: FaceBox[] | null;
+}
+
 /** What `tryOn()` and `useSelfie()` resolve with: the `fashn-result` detail. */
 export type TryOnResult = FashnResultDetail;
 
@@ -59,6 +73,7 @@ export interface FashnEventDetails {
   'fashn-avatar': FashnAvatarDetail;
   'fashn-result': FashnResultDetail;
   'fashn-error': FashnErrorEventDetail;
+  'fashn-photo-check': FashnPhotoCheckDetail;
 }
 
 export type FashnEventName = keyof FashnEventDetails;
@@ -71,6 +86,7 @@ declare global {
     'fashn-avatar': CustomEvent<FashnAvatarDetail>;
     'fashn-result': CustomEvent<FashnResultDetail>;
     'fashn-error': CustomEvent<FashnErrorEventDetail>;
+    'fashn-photo-check': CustomEvent<FashnPhotoCheckDetail>;
   }
 }
 
