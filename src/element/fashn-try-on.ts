@@ -2,6 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { FashnClient, type PredictProgress } from '../api/client.js';
 import { FashnError, canceledError, isFashnError, type FashnErrorStep } from '../api/errors.js';
 import { hasStrings, loadStrings, stringsFor, type Strings } from '../i18n/index.js';
+import type { PhotoCheckStrings } from '../i18n/photo-check.js';
 import { CameraController } from './camera-controller.js';
 import { CONFIG_KEYS, readConfig, type ConfigIssue, type TryOnConfig } from './config.js';
 import { emit, type FashnProgressDetail, type FashnState, type TryOnResult } from './events.js';
@@ -10,6 +11,8 @@ import { sharedTryOnStore } from '../cache/fallback.js';
 import { findPending, type PendingPrediction } from '../cache/resume.js';
 import type { TryOnStore } from '../cache/store.js';
 import { PageMemory } from './memory.js';
+import type { PhotoReview } from './photo-check-review.js';
+import { readImageHeader } from '../capture/image-header.js';
 import { makeAvatar, makeTryon, type Avatar, type RunStep, type StepContext } from './run-steps.js';
 import { localizeError } from './messages.js';
 import { styles } from './styles.js';
@@ -26,6 +29,13 @@ interface Run {
 interface Deferred {
   resolve(result: TryOnResult): void;
   reject(error: FashnError): void;
+}
+
+/** The check of one photo at review: its findings (`review`) once `done`. */
+interface PhotoCheck {
+  photo: Blob;
+  done: Promise<void>;
+  review?: PhotoReview;
 }
 
 const noop = () => {};
@@ -95,6 +105,7 @@ export class FashnTryOn extends LitElement {
     remember: {},
     cacheDays: { attribute: 'cache-days' },
     privacyUrl: { attribute: 'privacy-url' },
+    photoCheck: { attribute: 'photo-check' },
     strings: { attribute: false },
     requestInit: { attribute: false },
     fetch: { attribute: false },
@@ -137,8 +148,10 @@ export class FashnTryOn extends LitElement {
   declare cacheDays?: number | string;
   /** Link shown on the consent step. */
   declare privacyUrl?: string;
-  /** Partial overrides of any UI text (keys of the English table). */
-  declare strings?: Partial<Strings>;
+  /** Check the photo on the device at review: `off`, `advise` (default), `require`. */
+  declare photoCheck?: string;
+  /** Partial overrides of any UI text (keys of the English table, and the photo check's). */
+  declare strings?: Partial<Strings> & Partial<PhotoCheckStrings>;
   /** Merged into every proxy request (headers, `credentials`). */
   declare requestInit?: RequestInit;
   /** Replacement fetch for proxy calls. */
@@ -150,6 +163,8 @@ export class FashnTryOn extends LitElement {
    */
   declare memory?: TryOnStore;
 
+  /** The check of the photo at review; its module loads then, never with the first screen. */
+  #check: PhotoCheck | undefined;
   readonly #flow = new Flow((state, previousState) => this.#moved(state, previousState));
   readonly #camera = new CameraController(this, {
     onError: (e) => this.#report(this.#localize(e)),
@@ -393,6 +408,12 @@ export class FashnTryOn extends LitElement {
         error: camera.error ? this.#localize(camera.error).message : undefined,
       },
       photoUrl: this.#photoUrl,
+      photoCheck: this.#check?.review?.view(
+        html,
+        this.#lang,
+        this.strings,
+        this.#config.photoCheck,
+      ),
       progress: this.#progress && {
         ...this.#progress,
         elapsedMs: this.#progress.elapsedMs + (Date.now() - this.#progressAt),
@@ -420,7 +441,7 @@ export class FashnTryOn extends LitElement {
       this.#setPhoto(file);
       this.#flow.go('review');
     },
-    usePhoto: () => this.#runFrom('avatar').catch(noop),
+    usePhoto: (anyway) => this.#usePhoto(anyway),
     retake: () => this.retake(),
     cancel: () => this.cancel(),
     retry: () => this.retry(),
@@ -446,10 +467,40 @@ export class FashnTryOn extends LitElement {
     },
   };
 
+  /** Starts checking the photo at review, once per photo, unless `photo-check="off"`. */
+  #checkPhoto(): void {
+    const photo = this.#photo;
+    const mode = this.#config.photoCheck;
+    if (this.#check?.photo === photo) return;
+    this.#check = undefined;
+    if (!photo || mode === 'off') return;
+    const check: PhotoCheck = {
+      photo,
+      done: import('./photo-check-review.js')
+        .then((m) => m.reviewPhoto(this, check, mode, readImageHeader))
+        // A check that cannot run only means the photo goes on unchecked.
+        .catch(noop),
+    };
+    this.#check = check;
+  }
+
+  /**
+   * Sends the photo once its check is done: at once when it found nothing;
+   * with findings only after "Use anyway" (`anyway`), never with `require`.
+   */
+  async #usePhoto(anyway = false): Promise<void> {
+    const photo = this.#photo;
+    const check = this.#check;
+    await check?.done;
+    if (check?.review?.holds(anyway, this.#config.photoCheck)) return;
+    if (this.state === 'review' && this.#photo === photo) this.#runFrom('avatar').catch(noop);
+  }
+
   // ---- the flow ----
 
   #moved(state: FashnState, previousState: FashnState): void {
     const t = this.#t;
+    if (state === 'review') this.#checkPhoto();
     if (state === 'capture' && this.#config.capture.camera) this.#camera.start();
     else this.#camera.stop();
     if (state === 'avatar' || state === 'tryon') this.#startTicker();
