@@ -6,6 +6,7 @@
  * face-api is a devDependency: it is measured here, not shipped.
  */
 import * as faceapi from '@vladmandic/face-api';
+import { readImageHeader } from '../../src/capture/image-header.js';
 import {
   checkBitmap,
   checkPhoto,
@@ -67,12 +68,15 @@ async function scoreSet(files: string[], inputSizes: number[], backend: string) 
     const blob = await (await fetch(`/set/${file}`)).blob();
     const tiny: Record<number, PhotoCheckResult> = {};
     for (const size of inputSizes)
-      tiny[size] = await checkPhoto(blob, { findFaces: tinyFinder(size) });
+      tiny[size] = await checkPhoto(blob, {
+        findFaces: tinyFinder(size),
+        readHeader: readImageHeader,
+      });
     entries.push({
       file,
-      plain: await checkPhoto(blob, { findFaces: null }),
+      plain: await checkPhoto(blob, { findFaces: null, readHeader: readImageHeader }),
       tiny,
-      native: hasNative ? await checkPhoto(blob) : null,
+      native: hasNative ? await checkPhoto(blob, { readHeader: readImageHeader }) : null,
     });
   }
   return { entries, backend: usedBackend, hasNative };
@@ -124,7 +128,9 @@ async function measureCost(file: string, runs: number, detectorRuns: number, inp
   // One warm-up of each, then alternate so drift in the machine's load hits all alike.
   for (let run = -1; run < runs; run++) {
     const bare = await time(async () => (await createImageBitmap(blob)).close());
-    const check = await time(() => checkPhoto(blob, { findFaces: null }));
+    const check = await time(() =>
+      checkPhoto(blob, { findFaces: null, readHeader: readImageHeader }),
+    );
     const checkDecoded = await time(() => checkBitmap(decoded, { findFaces: null }));
     if (run < 0) continue;
     m.bareMs.push(bare);
@@ -132,7 +138,7 @@ async function measureCost(file: string, runs: number, detectorRuns: number, inp
     m.checkDecodedMs.push(checkDecoded);
   }
   // The detector on the image the check decodes (512 px long side), as `checkPhoto` would run it.
-  const small = await decodeSmall(blob);
+  const small = await decodeSmall(blob, readImageHeader(new Uint8Array(await blob.arrayBuffer())));
   for (let run = -1; run < detectorRuns; run++) {
     const tiny = await time(() => finder(small));
     if (run >= 0) m.tinyMs.push(tiny);
