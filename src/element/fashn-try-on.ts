@@ -63,17 +63,19 @@ const noop = () => {};
  * @fires fashn-avatar - `{ image, cached, createdAt }` when an avatar is made or found kept
  * @fires fashn-result - `{ images, garmentImage, predictionId, avatarCached, cached, durationMs }`
  * @fires fashn-error - `{ code, message, step, retriable, fashnName?, predictionId?, httpStatus?, attribute? }`
+ * @fires fashn-photo-check - `{ mode, findings, measures, faces }` once the photo at review is checked (not with `photo-check="off"`); `findings` are codes from `too-dark` `washed-out` `blurred` `too-small` `no-face` `several-faces` `face-too-small` `face-cut-off` (empty when nothing is wrong); `faces` is `null` where the browser has no face detector
  *
  * @slot trigger - replaces the "Try it on" button
  *
  * @csspart trigger - the "Try it on" button
- * @csspart button - every button (with a specific part name each: continue, take-photo, switch-camera, upload, use-photo, retake, cancel, try-again, try-another, change-photo, delete-photo, download, close, before, after, sample)
+ * @csspart button - every button (with a specific part name each: continue, take-photo, switch-camera, upload, use-photo, use-anyway, retake, cancel, try-again, try-another, change-photo, delete-photo, download, close, before, after, sample)
  * @csspart dialog - the native `<dialog>` (dialog layout)
  * @csspart panel - the panel holding the steps
  * @csspart video - the live camera preview
  * @csspart image - every image (with photo, avatar or result)
  * @csspart progress - the `<progress>` bar while waiting
  * @csspart error - error messages
+ * @csspart photo-check - the photo check's findings at review (`role="alert"`)
  * @csspart drop - the upload and drag-and-drop area
  * @csspart privacy - the privacy policy link
  *
@@ -148,7 +150,7 @@ export class FashnTryOn extends LitElement {
   declare cacheDays?: number | string;
   /** Link shown on the consent step. */
   declare privacyUrl?: string;
-  /** Check the photo on the device at review: `off`, `advise` (default), `require`. */
+  /** Check the photo on the device at review: `advise` (default: findings shown, "Use anyway" offered), `require` (findings shown, only "Retake"), `off`. */
   declare photoCheck?: string;
   /** Partial overrides of any UI text (keys of the English table, and the photo check's). */
   declare strings?: Partial<Strings> & Partial<PhotoCheckStrings>;

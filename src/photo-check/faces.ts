@@ -20,8 +20,8 @@ type FaceDetectorConstructor = new (options?: {
 
 /**
  * A `FaceFinder` over the browser's `FaceDetector`, or `undefined` where the
- * browser has none (most desktop browsers; Chrome on Android and macOS has one
- * when the platform provides it).
+ * browser has none (most do not: Chromium offers it only where the platform
+ * has a face detector, often behind a flag; not on desktop Linux).
  */
 export function nativeFaceFinder(scope: object = globalThis): FaceFinder | undefined {
   const Detector = (scope as { FaceDetector?: FaceDetectorConstructor }).FaceDetector;
