@@ -98,7 +98,7 @@ describe('photo check face findings', () => {
     assert.deepEqual(faceFindings([{ x: 0.4, y: 0.4, width: 0.08, height: 0.1 }], 1200), [
       'face-too-small',
     ]);
-    assert.deepEqual(faceFindings([centred], 120), ["face-too-small"]);
+    assert.deepEqual(faceFindings([centred], 120), ['face-too-small']);
   });
   it('a face touching the frame is cut off', () => {
     assert.deepEqual(faceFindings([{ ...centred, x: 0 }], 1200), ['face-cut-off']);
