@@ -121,7 +121,7 @@ const entryPath = 'dist/fashn-try-on.js';
 const isLanguage = (path) => /^src\/i18n\/(?!index\.)/.test(outputs[path]?.entryPoint ?? '');
 // The photo check loads when a photo reaches review, after the shopper chose to try on: it is
 // reported on its own line, outside the budget of the first screen and the flow's own code.
-const isReviewCheck = (path) => outputs[path]?.entryPoint === 'src/element/photo-check-review.ts';
+const isReviewCheck = (path) => outputs[path]?.entryPoint === 'src/element/photo-check.ts';
 /** `path` and every chunk it imports, statically or not, leaving language packs and the review check out. */
 const loadedBy = (path, seen = new Set()) => {
   seen.add(path);

@@ -11,7 +11,7 @@ import { sharedTryOnStore } from '../cache/fallback.js';
 import { findPending, type PendingPrediction } from '../cache/resume.js';
 import type { TryOnStore } from '../cache/store.js';
 import { PageMemory } from './memory.js';
-import type { PhotoReview } from './photo-check-review.js';
+import type { PhotoReview } from './photo-check.js';
 import { readImageHeader } from '../capture/image-header.js';
 import { makeAvatar, makeTryon, type Avatar, type RunStep, type StepContext } from './run-steps.js';
 import { localizeError } from './messages.js';
@@ -34,7 +34,7 @@ interface Deferred {
 /** The check of one photo at review: its findings (`review`) once `done`. */
 interface PhotoCheck {
   photo: Blob;
-  done: Promise<void>;
+  done?: Promise<void>;
   review?: PhotoReview;
 }
 
@@ -410,12 +410,7 @@ export class FashnTryOn extends LitElement {
         error: camera.error ? this.#localize(camera.error).message : undefined,
       },
       photoUrl: this.#photoUrl,
-      photoCheck: this.#check?.review?.view(
-        html,
-        this.#lang,
-        this.strings,
-        this.#config.photoCheck,
-      ),
+      photoCheck: this.#check?.review?.view(html),
       progress: this.#progress && {
         ...this.#progress,
         elapsedMs: this.#progress.elapsedMs + (Date.now() - this.#progressAt),
@@ -443,7 +438,15 @@ export class FashnTryOn extends LitElement {
       this.#setPhoto(file);
       this.#flow.go('review');
     },
-    usePhoto: (anyway) => this.#usePhoto(anyway),
+    // Sends the photo once its check is done: at once when it found nothing; with findings
+    // only after "Use anyway" (`anyway === true`; a click event is not), never with `require`.
+    usePhoto: async (anyway) => {
+      const photo = this.#photo;
+      const check = this.#check;
+      await check?.done;
+      if (check?.review?.holds(anyway)) return;
+      if (this.state === 'review' && this.#photo === photo) this.#runFrom('avatar').catch(noop);
+    },
     retake: () => this.retake(),
     cancel: () => this.cancel(),
     retry: () => this.retry(),
@@ -470,39 +473,26 @@ export class FashnTryOn extends LitElement {
   };
 
   /** Starts checking the photo at review, once per photo, unless `photo-check="off"`. */
-  #checkPhoto(): void {
-    const photo = this.#photo;
-    const mode = this.#config.photoCheck;
-    if (this.#check?.photo === photo) return;
-    this.#check = undefined;
-    if (!photo || mode === 'off') return;
-    const check: PhotoCheck = {
-      photo,
-      done: import('./photo-check-review.js')
-        .then((m) => m.reviewPhoto(this, check, mode, readImageHeader))
-        // A check that cannot run only means the photo goes on unchecked.
-        .catch(noop),
-    };
-    this.#check = check;
-  }
-
-  /**
-   * Sends the photo once its check is done: at once when it found nothing;
-   * with findings only after "Use anyway" (`anyway`), never with `require`.
-   */
-  async #usePhoto(anyway = false): Promise<void> {
-    const photo = this.#photo;
-    const check = this.#check;
-    await check?.done;
-    if (check?.review?.holds(anyway, this.#config.photoCheck)) return;
-    if (this.state === 'review' && this.#photo === photo) this.#runFrom('avatar').catch(noop);
+  /** Starts checking `photo` at review; its module loads now, never with the first screen. */
+  #startCheck(photo: Blob): PhotoCheck {
+    const check: PhotoCheck = { photo };
+    check.done = import('./photo-check.js')
+      .then((m) => m.reviewPhoto(this, check, this.#config.photoCheck, readImageHeader))
+      // A check that cannot run only means the photo goes on unchecked.
+      .catch(noop);
+    return check;
   }
 
   // ---- the flow ----
 
   #moved(state: FashnState, previousState: FashnState): void {
     const t = this.#t;
-    if (state === 'review') this.#checkPhoto();
+    // At review, the photo is checked once (unless `photo-check="off"`).
+    if (state === 'review' && this.#check?.photo !== this.#photo)
+      this.#check =
+        this.#photo && this.#config.photoCheck !== 'off'
+          ? this.#startCheck(this.#photo)
+          : undefined;
     if (state === 'capture' && this.#config.capture.camera) this.#camera.start();
     else this.#camera.stop();
     if (state === 'avatar' || state === 'tryon') this.#startTicker();

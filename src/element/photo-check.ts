@@ -13,14 +13,23 @@ import type { FashnPhotoCheckDetail } from './events.js';
 /** lit's `html` tag, handed in by the element so that this chunk does not bundle lit a second time. */
 export type HtmlTag = (strings: TemplateStringsArray, ...values: unknown[]) => unknown;
 
-/** What the review shows for the findings: the list in plain words, and the label of "Use anyway" (none with `require`). */
-export interface PhotoCheckView {
-  box: unknown;
-  useAnyway: string | undefined;
-}
+/** The element's button helper (views.ts), handed in like `html`. */
+type Button = (label: string, onClick: () => void, part: string, kind?: string) => unknown;
+
+/**
+ * Renders the findings in plain words and the ways on, in place of the
+ * review's usual buttons: "Retake" first, "Use anyway" second (none with
+ * `require`).
+ */
+export type PhotoCheckView = (
+  button: Button,
+  strings: { retake: string },
+  actions: { retake(): void; usePhoto(anyway?: unknown): void },
+) => unknown;
 
 /** The element as this module uses it (duck-typed: no lit import here). */
 interface Host extends HTMLElement {
+  strings?: Partial<PhotoCheckStrings>;
   requestUpdate(): void;
   readonly updateComplete: Promise<boolean>;
   readonly renderRoot: HTMLElement | DocumentFragment;
@@ -31,14 +40,10 @@ type Mode = FashnPhotoCheckDetail['mode'];
 export interface PhotoReview {
   findings: PhotoFinding[];
   /** What to show; undefined when nothing was found or the shopper chose "Use anyway". */
-  view(
-    html: HtmlTag,
-    lang: string,
-    overrides: Partial<PhotoCheckStrings> | undefined,
-    mode: Mode,
-  ): PhotoCheckView | undefined;
-  /** Whether the photo must not be sent now; `anyway` is "Use anyway" (refused with `require`). */
-  holds(anyway: boolean, mode: Mode): boolean;
+  /** The view in the host's language (its nearest `lang`) with its `strings` overrides. */
+  view(html: HtmlTag): PhotoCheckView | undefined;
+  /** Whether the photo must not be sent now; `anyway === true` is "Use anyway" (refused with `require`). */
+  holds(anyway: unknown): boolean;
 }
 
 /**
@@ -61,21 +66,28 @@ export async function reviewPhoto(
   let anyway = false;
   check.review = {
     findings,
-    view(html, lang, overrides, mode) {
+    view(html) {
       if (!findings.length || anyway) return undefined;
-      const t = photoCheckStrings(lang, overrides);
-      return {
-        box: html`<div part="photo-check" role="alert">
-          <p>${t.photoCheckIntro}</p>
-          <ul>
-            ${findings.map((finding) => html`<li>${t[`photoCheck.${finding}`]}</li>`)}
-          </ul>
-        </div>`,
-        useAnyway: mode === 'require' ? undefined : t.useAnyway,
-      };
+      const lang = host.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang;
+      const t = photoCheckStrings(lang, host.strings);
+      return (button, strings, actions) =>
+        html`<div part="photo-check" role="alert">
+            <p>${t.photoCheckIntro}</p>
+            <ul>
+              ${findings.map((finding) => html`<li>${t[`photoCheck.${finding}`]}</li>`)}
+            </ul>
+          </div>
+          <div class="actions">
+            ${button(strings.retake, actions.retake, 'retake', 'primary')}
+            ${
+              mode === 'require'
+                ? ''
+                : button(t.useAnyway, () => actions.usePhoto(true), 'use-anyway')
+            }
+          </div>`;
     },
-    holds(choseAnyway, mode) {
-      anyway ||= choseAnyway && mode !== 'require';
+    holds(choseAnyway) {
+      anyway ||= choseAnyway === true && mode !== 'require';
       return findings.length > 0 && !anyway;
     },
   };

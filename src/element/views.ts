@@ -5,7 +5,7 @@
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import { format, type Strings } from '../i18n/index.js';
 import type { FashnProgressStatus, FashnState } from './events.js';
-import type { PhotoCheckView } from './photo-check-review.js';
+import type { PhotoCheckView } from './photo-check.js';
 
 export interface ViewModel {
   t: Strings;
@@ -14,7 +14,7 @@ export interface ViewModel {
   capture: { camera: boolean; upload: boolean };
   camera: { ready: boolean; cameras: number; error: string | undefined };
   photoUrl: string | undefined;
-  /** What the photo check found, rendered by its module; undefined when nothing (or not checked). */
+  /** Renders what the photo check found (its module's code); undefined when nothing (or not checked). */
   photoCheck: PhotoCheckView | undefined;
   progress: { status: FashnProgressStatus; elapsedMs: number; estimatedMs: number } | undefined;
   avatar: string | undefined;
@@ -130,19 +130,16 @@ const STEPS: Record<FashnState, (v: ViewModel, a: ViewActions) => TemplateResult
       </div>
       ${capture.upload ? renderUpload(v, a) : nothing}`;
   },
-  review: ({ t, photoUrl, photoCheck: found }, a) =>
+  review: ({ t, photoUrl, photoCheck }, a) =>
     html`${heading(t.reviewTitle)}
       <div class="stage"><img part="image photo" src=${photoUrl ?? ''} alt=${t.yourPhoto} /></div>
-      ${found?.box ?? nothing}
-      <div class="actions">
-        ${button(t.retake, a.retake, 'retake')}
-        ${
-          found
-            ? found.useAnyway &&
-              button(found.useAnyway, () => a.usePhoto(true), 'use-photo use-anyway')
-            : button(t.usePhoto, () => a.usePhoto(), 'use-photo', 'primary')
-        }
-      </div>`,
+      ${
+        photoCheck?.(button, t, a) ??
+        html`<div class="actions">
+          ${button(t.retake, a.retake, 'retake')}
+          ${button(t.usePhoto, a.usePhoto, 'use-photo', 'primary')}
+        </div>`
+      }`,
   avatar: (v, a) => renderWait(v, a, v.t.avatarTitle),
   tryon: (v, a) => renderWait(v, a, v.t.tryonTitle),
   result: (v, a) => {
