@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- section …]`: runs the benchmark sections (all by default,
- * or those named: bundle pipeline latency proxy returning), prints the report
+ * or those named: bundle pipeline latency proxy returning photo-check), prints the report
  * and writes it to BENCHMARKS.md at the repo root. A section that fails is
  * reported as failed, with why; the others still run. Nothing here asserts:
  * the tables say which goals are met.
@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { bundleSection } from './bundle.js';
 import { latencySection } from './latency.js';
+import { photoCheckSection } from './photo-check.js';
 import { pipelineSection } from './pipeline.js';
 import { proxySection } from './proxy.js';
 import type { Section } from './report.js';
@@ -21,6 +22,7 @@ const SECTIONS: readonly Section[] = [
   latencySection,
   proxySection,
   returningSection,
+  photoCheckSection,
 ];
 
 const REPORT = new URL('../BENCHMARKS.md', import.meta.url);

@@ -24,6 +24,7 @@ export const ATTRIBUTES = {
   remember: 'remember',
   cacheDays: 'cache-days',
   privacyUrl: 'privacy-url',
+  photoCheck: 'photo-check',
 } as const;
 
 export type AttributeProperty = keyof typeof ATTRIBUTES;

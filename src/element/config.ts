@@ -41,7 +41,12 @@ export interface TryOnConfig {
   remember: boolean;
   cacheDays: number;
   privacyUrl: string | undefined;
+  photoCheck: PhotoCheckMode;
 }
+
+/** `photo-check`: `off`, `advise` (findings shown, "Use anyway" offered) or `require` (retake only). */
+export const PHOTO_CHECK_MODES = ['off', 'advise', 'require'] as const;
+export type PhotoCheckMode = (typeof PHOTO_CHECK_MODES)[number];
 
 export interface ConfigIssue {
   /** The attribute name, e.g. `num-samples`. */
@@ -125,6 +130,7 @@ const FIELDS: { [K in keyof TryOnConfig]: [Rule<TryOnConfig[K] & {}>, TryOnConfi
   remember: [bool, true],
   cacheDays: [int(1, 3650), 30],
   privacyUrl: [text(isHttpUrl, 'must be an http(s) URL'), undefined],
+  photoCheck: [oneOf(PHOTO_CHECK_MODES), 'advise'],
 };
 
 /**

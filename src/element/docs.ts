@@ -26,6 +26,8 @@ export const ATTRIBUTE_DOCS: Record<AttributeProperty, string> = {
   remember: 'Keep the avatar in this browser, default true.',
   cacheDays: 'Days a kept avatar lives, default 30.',
   privacyUrl: 'Link shown on the consent step.',
+  photoCheck:
+    'Check the photo on the device at review: `advise` (default: findings shown, "Use anyway" offered), `require` (findings shown, only "Retake"), `off`.',
 };
 
 export const EVENT_DOCS: Record<FashnEventName, string> = {
@@ -36,4 +38,6 @@ export const EVENT_DOCS: Record<FashnEventName, string> = {
   'fashn-result': '`{ images, garmentImage, predictionId, avatarCached, cached, durationMs }`',
   'fashn-error':
     "`{ code, message, step, retriable, fashnName?, predictionId?, httpStatus?, attribute?, developerMessage? }`: `message` is the shopper's (localized), `developerMessage` what to fix (English, also in the console)",
+  'fashn-photo-check':
+    '`{ mode, findings, measures, faces }` once the photo at review is checked (not with `photo-check="off"`); `findings` are codes from `too-dark` `washed-out` `blurred` `too-small` `no-face` `several-faces` `face-too-small` `face-cut-off` (empty when nothing is wrong); `faces` is `null` where the browser has no face detector',
 };

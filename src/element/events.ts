@@ -7,6 +7,7 @@
  */
 import type { FashnErrorDetail } from '../api/errors.js';
 import type { ModelInputs, ModelName } from '../api/schemas.js';
+import type { FaceBox, PhotoFinding, PhotoMeasures } from '../photo-check/types.js';
 import type { FashnState } from '../session/flow.js';
 
 export type { FashnState } from '../session/flow.js';
@@ -54,6 +55,19 @@ export type TryOnResult = FashnResultDetail;
 
 export type FashnErrorEventDetail = FashnErrorDetail;
 
+/**
+ * `fashn-photo-check`: what the on-device check found in the photo at review,
+ * before anything is sent. `faces` is null when the browser has no face
+ * detector (then no face findings); `measures` are the numbers behind the
+ * findings, for a shop's logs.
+ */
+export interface FashnPhotoCheckDetail {
+  mode: 'advise' | 'require';
+  findings: PhotoFinding[];
+  measures: PhotoMeasures;
+  faces: FaceBox[] | null;
+}
+
 /** One event's declaration; `detail` only carries its type (descriptions: `docs.ts`). */
 interface EventSpec<Detail> {
   cancelable: boolean;
@@ -70,6 +84,7 @@ export const EVENTS = {
   'fashn-avatar': event<FashnAvatarDetail>(),
   'fashn-result': event<FashnResultDetail>(),
   'fashn-error': event<FashnErrorEventDetail>(),
+  'fashn-photo-check': event<FashnPhotoCheckDetail>(),
 };
 
 export type FashnEventName = keyof typeof EVENTS;

@@ -1,6 +1,7 @@
 import type { TryOnMemory } from '../cache/memory.js';
 import { holdsWork } from '../cache/peek.js';
 import type { Strings } from '../i18n/index.js';
+import type { PhotoCheckStrings } from '../i18n/photo-check.js';
 import { ATTRIBUTES, CONFIG_KEYS, PROPERTY_OF } from './attributes.js';
 import type { TryOnConfig } from './config.js';
 import { LanguageController } from './controllers/language-controller.js';
@@ -52,13 +53,14 @@ export interface FashnTryOn extends AttributeProperties {}
  * @slot trigger - replaces the "Try it on" button
  *
  * @csspart trigger - the "Try it on" button
- * @csspart button - every button (with a specific part name each: continue, take-photo, switch-camera, upload, use-photo, retake, cancel, try-again, try-another, change-photo, delete-photo, download, close, before, after, sample)
+ * @csspart button - every button (with a specific part name each: continue, take-photo, switch-camera, upload, use-photo, use-anyway, retake, cancel, try-again, try-another, change-photo, delete-photo, download, close, before, after, sample)
  * @csspart dialog - the native `<dialog>` (dialog layout)
  * @csspart panel - the panel holding the steps
  * @csspart video - the live camera preview
  * @csspart image - every image (with photo, avatar or result)
  * @csspart progress - the `<progress>` bar while waiting
  * @csspart error - error messages
+ * @csspart photo-check - the photo check's findings at review (`role="alert"`)
  * @csspart drop - the upload and drag-and-drop area
  * @csspart privacy - the privacy policy link
  *
@@ -87,8 +89,8 @@ export class FashnTryOn extends HTMLElement {
       });
   }
 
-  /** Partial overrides of any UI text (keys of the English table). */
-  declare strings?: Partial<Strings>;
+  /** Partial overrides of any UI text (keys of the English table, and the photo check's). */
+  declare strings?: Partial<Strings> & Partial<PhotoCheckStrings>;
   /** Merged into every proxy request (headers, `credentials`). */
   declare requestInit?: RequestInit;
   /** Replacement fetch for proxy calls. */

@@ -10,6 +10,7 @@ import { FashnClient } from '../api/client.js';
 import { FashnError, canceledError, isFashnError, type FashnErrorStep } from '../api/errors.js';
 import { PageMemory, sharedTryOnStore } from '../cache/fallback.js';
 import type { TryOnMemory } from '../cache/memory.js';
+import { readImageHeader } from '../capture/image-header.js';
 import { normalizeImage } from '../capture/normalize.js';
 import type { Strings } from '../i18n/index.js';
 import { Flow, type FashnState, type FlowEvent } from '../session/flow.js';
@@ -25,6 +26,7 @@ import { RunController } from './controllers/run-controller.js';
 import { emit, type FashnProgressDetail, type TryOnResult } from './events.js';
 import type { FashnTryOn } from './fashn-try-on.js';
 import { localizeError } from './messages.js';
+import type { PhotoReview } from './photo-check.js';
 import { styles } from './styles.js';
 import { adoptCss } from './shell-styles.js';
 import { renderStep, type ViewActions, type ViewModel } from './views.js';
@@ -32,6 +34,13 @@ import { renderStep, type ViewActions, type ViewModel } from './views.js';
 /** Progress of shared avatar runs, for every element of the page. */
 const board = new ProgressBoard();
 const noop = () => {};
+
+/** The check of one photo at review: its verdict (`review`) once `done`. */
+interface PhotoCheck {
+  photo: Blob;
+  done: Promise<void>;
+  review?: PhotoReview;
+}
 
 export class TryOnView extends ControllerHost {
   #config: TryOnConfig = readConfig({}).config;
@@ -57,6 +66,8 @@ export class TryOnView extends ControllerHost {
   #focusStep = false;
   /** A resumed run (nobody asked for it on this page) does not move focus. */
   #quiet = false;
+  /** The check of the photo at review; its module loads then, never before. */
+  #check: PhotoCheck | undefined;
 
   readonly #runs = new RunController(this);
   readonly #camera = new CameraController(this, { onError: (e) => this.#report(e) });
@@ -85,6 +96,7 @@ export class TryOnView extends ControllerHost {
   readonly #flow = new Flow({
     enter: {
       capture: () => this.#config.capture.camera && this.#camera.start(),
+      review: () => this.#startCheck(),
       avatar: () => this.#tick(true),
       tryon: () => this.#tick(true),
       idle: () => {
@@ -277,6 +289,7 @@ export class TryOnView extends ControllerHost {
         error: error ? this.#localize(error).message : undefined,
       },
       photoUrl: this.#photoUrl,
+      photoCheck: this.#check?.review?.view(html, this.language.lang, this.host.strings),
       progress: p && { ...p, elapsedMs: p.elapsedMs + (Date.now() - this.#progressAt) },
       avatar: this.#session.avatar?.image,
       results: this.#results,
@@ -301,7 +314,7 @@ export class TryOnView extends ControllerHost {
       this.#setPhoto(file);
       this.#flow.send('photo');
     },
-    usePhoto: () => void this.#runFrom('avatar').catch(noop),
+    usePhoto: (anyway = false) => void this.#usePhoto(anyway),
     retake: () => this.retake(),
     cancel: () => this.cancel(),
     retry: () => this.retry(),
@@ -338,6 +351,60 @@ export class TryOnView extends ControllerHost {
     if (state !== 'avatar' && state !== 'tryon') this.#quiet = false;
     this.requestUpdate();
     emit(this.host, 'fashn-state-change', { state, previousState });
+  }
+
+  /** Checks the photo at review, once per photo, unless `photo-check="off"`. */
+  #startCheck(): void {
+    const photo = this.#session.photo;
+    const mode = this.#config.photoCheck;
+    if (this.#check?.photo === photo) return;
+    if (!photo || mode === 'off') {
+      this.#check = undefined;
+      return;
+    }
+    const check: PhotoCheck = {
+      photo,
+      done: import('./photo-check.js')
+        .then((m) => m.reviewPhoto(photo, mode, readImageHeader))
+        .then((review) => this.#checked(check, review))
+        // A check that cannot run (a photo the browser cannot decode, a chunk that
+        // failed to load) only means the photo goes on unchecked: never a dead end.
+        .catch(noop),
+    };
+    this.#check = check;
+  }
+
+  /** Tells the page what the check found and shows it; Retake (first) takes the focus the step had. */
+  async #checked(check: PhotoCheck, review: PhotoReview): Promise<void> {
+    check.review = review;
+    if (this.#check !== check) return;
+    emit(this.host, 'fashn-photo-check', review.detail);
+    if (!review.detail.findings.length) return;
+    this.requestUpdate();
+    await this.updateComplete;
+    if (this.state !== 'review' || this.#check !== check) return;
+    const root = this.container.getRootNode() as ShadowRoot;
+    const active = document.activeElement;
+    const onStep = !root.activeElement || root.activeElement.id === 'title';
+    if (onStep && (active === this.host || active === document.body || active === null))
+      this.container.querySelector<HTMLElement>('[part~="retake"]')?.focus();
+  }
+
+  /**
+   * Sends the photo once its check is done: at once when it found nothing; with
+   * findings only after "Use anyway", never with `require` (the findings stay on
+   * screen instead, so nothing is paid before the shopper has read them).
+   */
+  async #usePhoto(anyway: boolean): Promise<void> {
+    const photo = this.#session.photo;
+    const check = this.#check;
+    await check?.done;
+    if (check?.review?.holds(anyway)) {
+      this.requestUpdate();
+      return;
+    }
+    if (this.state === 'review' && this.#session.photo === photo)
+      await this.#runFrom('avatar').catch(noop);
   }
 
   /** Consent or capture at once; straight to try-on when an avatar is kept (read again: another tab may have made one). */

@@ -5,6 +5,7 @@
 import { html, nothing, svg, type TemplateResult } from 'lit/html.js';
 import { format, type Strings } from '../i18n/index.js';
 import type { FashnProgressStatus, FashnState } from './events.js';
+import type { PhotoCheckView } from './photo-check.js';
 
 export interface ViewModel {
   t: Strings;
@@ -14,6 +15,8 @@ export interface ViewModel {
   /** `hint`: over the preview while the camera starts or a photo is being prepared; "Take photo" waits meanwhile. */
   camera: { hint: string | undefined; cameras: number; error: string | undefined };
   photoUrl: string | undefined;
+  /** Renders what the photo check found (its own chunk's code); undefined when nothing (or not checked yet). */
+  photoCheck: PhotoCheckView | undefined;
   progress: { status: FashnProgressStatus; elapsedMs: number; estimatedMs: number } | undefined;
   avatar: string | undefined;
   results: string[];
@@ -30,7 +33,8 @@ export interface ViewActions {
   switchCamera: () => void;
   retryCamera: () => void;
   pickFile: (file: File | undefined) => void;
-  usePhoto: () => void;
+  /** `anyway`: the shopper's "Use anyway" after the photo check's findings. */
+  usePhoto: (anyway?: boolean) => void;
   retake: () => void;
   cancel: () => void;
   retry: () => void;
@@ -127,13 +131,16 @@ const STEPS: Record<FashnState, (v: ViewModel, a: ViewActions) => TemplateResult
       </div>
       ${capture.upload ? renderUpload(v, a) : nothing}`;
   },
-  review: ({ t, photoUrl }, a) =>
+  review: ({ t, photoUrl, photoCheck }, a) =>
     html`${heading(t.reviewTitle)}
       <div class="stage"><img part="image photo" src=${photoUrl ?? ''} alt=${t.yourPhoto} /></div>
-      <div class="actions">
-        ${button(t.retake, a.retake, 'retake')}
-        ${button(t.usePhoto, a.usePhoto, 'use-photo', 'primary')}
-      </div>`,
+      ${
+        photoCheck?.(button, t, a) ??
+        html`<div class="actions">
+          ${button(t.retake, a.retake, 'retake')}
+          ${button(t.usePhoto, () => a.usePhoto(), 'use-photo', 'primary')}
+        </div>`
+      }`,
   avatar: (v, a) => renderWait(v, a, v.t.avatarTitle),
   tryon: (v, a) => renderWait(v, a, v.t.tryonTitle),
   result: (v, a) => {

@@ -66,7 +66,13 @@ describe('<fashn-try-on> runs against the emulator', () => {
   it('takes a selfie and shows the look, with events in order', async () => {
     const spy = new TrackSpy().install();
     try {
-      const el = await mount({ 'garment-image': garment, 'avatar-prompt': 'athletic build' });
+      // photo-check off: the fake camera's frame is not a face (element-photo-check.test.ts
+      // takes the camera path with the check on and "Use anyway").
+      const el = await mount({
+        'garment-image': garment,
+        'avatar-prompt': 'athletic build',
+        'photo-check': 'off',
+      });
       const events = record(el);
       await press(el, 'Try it on');
       await press(el, 'Continue');

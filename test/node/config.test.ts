@@ -199,3 +199,17 @@ describe('readConfig accepts exactly what the zod schemas accept', () => {
     }
   });
 });
+
+describe('photo-check attribute', () => {
+  it('reads off, advise and require; advise by default; refuses other words, naming the attribute', () => {
+    assert.equal(readConfig({}).config.photoCheck, 'advise');
+    for (const mode of ['off', 'advise', 'require'] as const)
+      assert.equal(readConfig({ photoCheck: ` ${mode} ` }).config.photoCheck, mode);
+    const { config, issues } = readConfig({ photoCheck: 'strict' });
+    assert.equal(config.photoCheck, 'advise');
+    assert.deepEqual(
+      issues.map((issue) => issue.attribute),
+      ['photo-check'],
+    );
+  });
+});
