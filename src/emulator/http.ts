@@ -226,6 +226,10 @@ export function createHttpHandler(
       });
     }
     const response = await normal();
+    if (rule.loseAnswer) {
+      await response.body?.cancel();
+      throw new EmulatedNetworkError();
+    }
     return Object.keys(headers).length === 0 ? response : withHeaders(response, headers);
   }
 

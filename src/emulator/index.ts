@@ -28,7 +28,8 @@
  *   the control endpoints.
  *
  * A fault with `network: true` makes `handle()` reject with a TypeError, like
- * fetch's network error; a Node adapter should then destroy the connection.
+ * fetch's network error, before anything happens; `loseAnswer: true` does the work
+ * first (a run creates its prediction) and then rejects the same way; a Node adapter should then destroy the connection.
  * Runs in Node 20+, browsers and Workers-like runtimes (no node:* imports).
  */
 import { describeIssue } from '../api/schemas.js';
