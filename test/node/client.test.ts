@@ -139,6 +139,7 @@ function setupThroughProxy(oneWayMs = 20) {
   const proxy = createFashnProxy({
     apiKey: 'sk-proxy',
     upstream: BASE_URL,
+    allowHosts: ['shop.test'],
     fetch: async (input, init) => {
       time.inFlight += 1;
       try {
