@@ -14,6 +14,12 @@ import {
   readStatus,
   type StatusResponse,
 } from './answers.js';
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  RUN_OUTCOME_UNKNOWN,
+  advertisesIdempotency,
+  newIdempotencyKey,
+} from './idempotency.js';
 import type { ModelName } from './models.js';
 import type { ModelInputs } from './schemas.js';
 import {
@@ -109,6 +115,17 @@ export interface PredictOptions {
   onPredictionId?: (id: string) => void | Promise<void>;
   /** Resume: poll this existing id instead of POSTing run. */
   resumeId?: string;
+  /**
+   * The logical run's `Idempotency-Key` (default: a new one per call). Keep it with
+   * whatever records the run, so a retry or a reload names the same run.
+   */
+  idempotencyKey?: string;
+  /**
+   * Resume a run whose answer was never read (a reload while `run` was in flight):
+   * asks the proxy what became of this key (`GET …/run`) and polls that id. Never
+   * POSTs run; a key the proxy does not know fails with `RunOutcomeUnknown`.
+   */
+  resumeKey?: string;
   /** When resuming: when the prediction started (ms since epoch), for elapsed/estimates. */
   startedAt?: number;
   /**
@@ -177,10 +194,11 @@ export class FashnClient {
   async run<M extends ModelName>(
     model: M,
     inputs: ModelInputs[M],
-    options: { signal?: AbortSignal } = {},
+    options: { signal?: AbortSignal; idempotencyKey?: string } = {},
   ): Promise<{ id: string }> {
     try {
-      const { id } = await this.#runWithRetries(model, inputs, options.signal);
+      const key = options.idempotencyKey ?? newIdempotencyKey();
+      const { id } = await this.#runWithRetries(model, inputs, options.signal, key);
       return { id };
     } catch (error) {
       throw this.#abortedAs(error, options.signal);
@@ -273,10 +291,14 @@ export class FashnClient {
     let id: string | undefined;
     let pending = false; // an id exists whose prediction has not ended
     let pipelineReruns = 0;
+    const logicalKey = options.idempotencyKey ?? newIdempotencyKey();
 
     try {
       if (signal.aborted) throw signal.reason;
       let resumeId = options.resumeId;
+      if (resumeId === undefined && options.resumeKey !== undefined) {
+        ({ id: resumeId } = await this.#recover(options.resumeKey, signal, startedAt, deadline));
+      }
       for (;;) {
         let issuedAt: number;
         // Half a round trip: how long after sending a request FASHN sees it.
@@ -290,13 +312,21 @@ export class FashnClient {
           const elapsedMs = this.#now() - startedAt;
           report({ status: 'starting', elapsedMs, estimatedMs: elapsedMs + expectedMs });
           let sentAt: number;
-          ({ id, sentAt } = await this.#runWithRetries(model, inputs, signal, deadline, (retry) =>
-            report({
-              status: 'retrying',
-              ...retry,
-              elapsedMs: this.#now() - startedAt,
-              estimatedMs: this.#now() - startedAt + retry.retryInMs + expectedMs,
-            }),
+          // FASHN's own rerun after a PipelineError is another run: another key.
+          const key = pipelineReruns === 0 ? logicalKey : `${logicalKey}-rerun${pipelineReruns}`;
+          ({ id, sentAt } = await this.#runWithRetries(
+            model,
+            inputs,
+            signal,
+            key,
+            deadline,
+            (retry) =>
+              report({
+                status: 'retrying',
+                ...retry,
+                elapsedMs: this.#now() - startedAt,
+                estimatedMs: this.#now() - startedAt + retry.retryInMs + expectedMs,
+              }),
           ));
           pending = true;
           // FASHN's clock started somewhere during the request; its midpoint is the best guess.
@@ -472,31 +502,46 @@ export class FashnClient {
     }
   }
 
-  /** Validates (with `validate`), then POSTs run until it succeeds or fails for good; `sentAt`: when the answered attempt left. */
+  /**
+   * Validates (with `validate`), then POSTs run with `key` until it succeeds or
+   * fails for good; `sentAt`: when the answered attempt left. A run is sent again
+   * only after an answer that proves nothing started (a refusal, a 429, or a 5xx
+   * the proxy vouches for with `Idempotency-Support`). Once a request may have
+   * reached FASHN (connection lost, a timeout, a gateway's 5xx), it only asks
+   * what became of `key` (see `#recover`).
+   */
   async #runWithRetries<M extends ModelName>(
     model: M,
     inputs: ModelInputs[M],
     signal: AbortSignal | undefined,
+    key: string,
     deadline = Number.POSITIVE_INFINITY,
     onRetry?: (retry: { attempt: number; retryInMs: number; error: FashnError }) => void,
   ): Promise<{ id: string; sentAt: number }> {
     if (this.#validate) this.#check(model, inputs, this.#validate[model]);
     const body = { model_name: model, inputs };
+    const headers = { [IDEMPOTENCY_KEY_HEADER]: key };
     for (let attempt = 1; ; attempt += 1) {
       let failure: FashnError;
+      const seen = { advertised: false };
+      const sentAt = this.#now();
       try {
-        const sentAt = this.#now();
-        const answer = await this.#send('/run', 'POST', body, signal);
+        const answer = await this.#send('/run', 'POST', body, signal, undefined, headers, seen);
         const id = readRunId(answer);
         if (id) return { id, sentAt };
         // Some answers say 200 yet carry `{ error, message }` instead of an id.
         const refused = readRefusal(answer);
         if (refused) throw apiFailure(200, refused.error, refused.message, undefined);
+        // Not the protocol at all: a proxy-url that points somewhere else.
         throw unexpectedAnswer(200, 'no id');
       } catch (error) {
-        if (signal?.aborted || !(error instanceof FashnError) || !isTransientFailure(error))
-          throw error;
+        if (signal?.aborted || !(error instanceof FashnError)) throw error;
+        if (error.fashnName === RUN_OUTCOME_UNKNOWN) throw outcomeUnknown(error);
+        if (!isTransientFailure(error)) throw error;
         failure = error;
+      }
+      if (!nothingStarted(failure, seen.advertised)) {
+        return this.#recover(key, signal, sentAt, deadline, failure);
       }
       if (attempt >= this.#retryPolicy.runAttempts) throw failure;
       const delay = retryDelayMs(failure, attempt, {
@@ -509,6 +554,50 @@ export class FashnClient {
       onRetry?.({ attempt, retryInMs: delay, error: failure });
       await raceAbort(this.#sleepImpl(delay, signal), signal);
     }
+  }
+
+  /**
+   * What became of the run sent under `key`: `GET …/run` with the key, which a
+   * proxy that remembers keys answers with the id (waiting if the run is still on
+   * its way), and which can never start a run anywhere. Transient failures of the
+   * question are asked again; any answer without an id is `RunOutcomeUnknown`.
+   */
+  async #recover(
+    key: string,
+    signal: AbortSignal | undefined,
+    sentAt: number,
+    deadline: number,
+    cause?: FashnError,
+  ): Promise<{ id: string; sentAt: number }> {
+    const headers = { [IDEMPOTENCY_KEY_HEADER]: key };
+    let last: unknown = cause;
+    for (let attempt = 1; attempt <= this.#retryPolicy.runAttempts; attempt += 1) {
+      try {
+        const id = readRunId(
+          await this.#send('/run', 'GET', undefined, signal, undefined, headers),
+        );
+        if (id) return { id, sentAt };
+        throw outcomeUnknown(cause ?? last);
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        last = error;
+        const askAgain =
+          error instanceof FashnError &&
+          isTransientFailure(error) &&
+          error.fashnName !== RUN_OUTCOME_UNKNOWN &&
+          attempt < this.#retryPolicy.runAttempts;
+        if (!askAgain) break;
+        const delay = retryDelayMs(error, attempt, {
+          policy: this.#retryPolicy,
+          random: this.#random,
+        });
+        if (this.#now() + delay >= deadline) break;
+        await raceAbort(this.#sleepImpl(delay, signal), signal);
+      }
+    }
+    throw last instanceof FashnError && last.fashnName === RUN_OUTCOME_UNKNOWN
+      ? last
+      : outcomeUnknown(cause ?? last);
   }
 
   /** Throws `bad-request` when `inputs` fail `schema` (or the model has none). */
@@ -531,14 +620,17 @@ export class FashnClient {
     body: unknown,
     signal: AbortSignal | undefined,
     predictionId?: string,
+    extraHeaders?: Record<string, string>,
+    seen?: { advertised: boolean },
   ): Promise<unknown> {
     let response: Response;
     let text: string;
     try {
       response = await raceAbort(
-        this.#fetchImpl(this.#url(path), this.#init(method, body, signal)),
+        this.#fetchImpl(this.#url(path), this.#init(method, body, signal, extraHeaders)),
         signal,
       );
+      if (seen) seen.advertised = advertisesIdempotency(response.headers);
       text = await raceAbort(response.text(), signal);
     } catch (cause) {
       if (signal?.aborted) throw canceledError(predictionId, signal.reason);
@@ -571,9 +663,15 @@ export class FashnClient {
     return `${this.#baseUrl}${path}`;
   }
 
-  #init(method: 'GET' | 'POST', body: unknown, signal: AbortSignal | undefined): RequestInit {
+  #init(
+    method: 'GET' | 'POST',
+    body: unknown,
+    signal: AbortSignal | undefined,
+    extraHeaders: Record<string, string> = {},
+  ): RequestInit {
     const headers = new Headers(this.#requestInit.headers);
     for (const [name, value] of Object.entries(this.#headers)) headers.set(name, value);
+    for (const [name, value] of Object.entries(extraHeaders)) headers.set(name, value);
     if (!headers.has('accept')) headers.set('accept', 'application/json');
     // Only requests with a body say JSON, so GET status stays a CORS simple request.
     if (body !== undefined) headers.set('content-type', 'application/json');
@@ -593,6 +691,34 @@ export class FashnClient {
     }
     return error;
   }
+}
+
+/**
+ * Whether a failed run request proves that no prediction started, so sending it
+ * again cannot pay twice: a 429 (refused before any work), or a 5xx refusal from
+ * a proxy that advertises idempotency (it answers those only when FASHN refused
+ * or was never reached, and `RunOutcomeUnknown` otherwise). A lost connection,
+ * a 408 and a gateway's 5xx prove nothing.
+ */
+function nothingStarted(error: FashnError, advertised: boolean): boolean {
+  const status = error.httpStatus;
+  if (status === undefined) return false;
+  if (status === 429) return true;
+  return advertised && error.fashnName !== undefined && status >= 500;
+}
+
+/** The run may have started at FASHN and its id is lost: no automatic re-send. */
+function outcomeUnknown(cause: unknown): FashnError {
+  return new FashnError({
+    code: 'network',
+    fashnName: RUN_OUTCOME_UNKNOWN,
+    message:
+      'The connection was lost after the try-on was requested, so it may have started; ' +
+      'it is not requested again automatically. Start a new try-on to try again.',
+    // "Try again" is an explicit new run with a new key.
+    retriable: true,
+    cause,
+  });
 }
 
 /** An API-level refusal `{ error, message }` with its HTTP status, as FashnError. */
