@@ -38,7 +38,7 @@ export function rebuildAnswer(
     const id = readRunId(value);
     if (id !== undefined && PREDICTION_ID.test(id)) return { ok: true, body: { id, error: null } };
   } else if (ok) {
-    const status = readStatus(value);
+    const status = readStatus(value, false);
     if (typeof status !== 'string' && PREDICTION_ID.test(status.id)) {
       const body: Record<string, unknown> = { id: status.id, status: status.status };
       if (status.output !== null) body.output = status.output.map(scrub);
