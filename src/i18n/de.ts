@@ -69,6 +69,8 @@ export const de: Strings = {
     'Dein Avatar kann auf diesem Gerät nicht gespeichert werden; er bleibt, bis du die Seite verlässt.',
   'error.PoseError':
     'Dein Gesicht war nicht gut zu sehen. Nimm das Foto neu auf, mit dem Gesicht frontal zur Kamera.',
+  'error.RunOutcomeUnknown':
+    'Die Verbindung brach ab, nachdem deine Anprobe angefragt wurde. Sie läuft vielleicht noch, daher wurde nichts doppelt gesendet. Tippe auf „Erneut versuchen“, um eine neue zu starten.',
   'error.ContentModerationError':
     'Dieses Foto kann nicht verwendet werden. Bitte wähle ein anderes.',
   'error.garment':
