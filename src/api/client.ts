@@ -541,7 +541,7 @@ export class FashnClient {
         failure = error;
       }
       if (!nothingStarted(failure, seen.advertised)) {
-        return this.#recover(key, signal, sentAt, deadline, failure);
+        return this.#recover(key, signal, sentAt, deadline, failure, onRetry);
       }
       if (attempt >= this.#retryPolicy.runAttempts) throw failure;
       const delay = retryDelayMs(failure, attempt, {
@@ -561,6 +561,8 @@ export class FashnClient {
    * proxy that remembers keys answers with the id (waiting if the run is still on
    * its way), and which can never start a run anywhere. Transient failures of the
    * question are asked again; any answer without an id is `RunOutcomeUnknown`.
+   * When the proxy never answered at all (unreachable), the connection error itself
+   * is thrown: either way nothing is sent again, and a retry is a new run.
    */
   async #recover(
     key: string,
@@ -568,19 +570,22 @@ export class FashnClient {
     sentAt: number,
     deadline: number,
     cause?: FashnError,
+    onRetry?: (retry: { attempt: number; retryInMs: number; error: FashnError }) => void,
   ): Promise<{ id: string; sentAt: number }> {
     const headers = { [IDEMPOTENCY_KEY_HEADER]: key };
     let last: unknown = cause;
+    let answered = cause?.httpStatus !== undefined;
     for (let attempt = 1; attempt <= this.#retryPolicy.runAttempts; attempt += 1) {
       try {
-        const id = readRunId(
-          await this.#send('/run', 'GET', undefined, signal, undefined, headers),
-        );
+        const answer = await this.#send('/run', 'GET', undefined, signal, undefined, headers);
+        answered = true;
+        const id = readRunId(answer);
         if (id) return { id, sentAt };
         throw outcomeUnknown(cause ?? last);
       } catch (error) {
         if (signal?.aborted) throw error;
         last = error;
+        answered ||= !(error instanceof FashnError) || error.httpStatus !== undefined;
         const askAgain =
           error instanceof FashnError &&
           isTransientFailure(error) &&
@@ -592,9 +597,11 @@ export class FashnClient {
           random: this.#random,
         });
         if (this.#now() + delay >= deadline) break;
+        onRetry?.({ attempt, retryInMs: delay, error });
         await raceAbort(this.#sleepImpl(delay, signal), signal);
       }
     }
+    if (!answered && cause?.code === 'network') throw cause;
     throw last instanceof FashnError && last.fashnName === RUN_OUTCOME_UNKNOWN
       ? last
       : outcomeUnknown(cause ?? last);

@@ -99,7 +99,13 @@ interface SetupOptions {
 /** A client wired to a fresh emulator through `fetch`, on virtual time. */
 function setup(options: SetupOptions = {}) {
   const time = new VirtualTime();
-  const emulator = createFashnEmulator({ speed: 1, now: time.clock, ...options.emulator });
+  // Output URLs as FASHN's CDN serves them: https (the client refuses anything else).
+  const emulator = createFashnEmulator({
+    speed: 1,
+    now: time.clock,
+    publicUrl: 'https://cdn.fashn.test/v1',
+    ...options.emulator,
+  });
   const sent: Request[] = [];
   const fetch: typeof globalThis.fetch = async (input, init) => {
     const request = new Request(input, init);
@@ -140,7 +146,11 @@ function setup(options: SetupOptions = {}) {
  */
 function setupThroughProxy(oneWayMs = 20) {
   const time = new VirtualTime();
-  const emulator = createFashnEmulator({ speed: 1, now: time.clock });
+  const emulator = createFashnEmulator({
+    speed: 1,
+    now: time.clock,
+    publicUrl: 'https://cdn.fashn.test/v1',
+  });
   const proxy = createFashnProxy({
     apiKey: 'sk-proxy',
     upstream: BASE_URL,

@@ -24,6 +24,7 @@ import { createFashnProxyNodeHandler, toNodeHandler } from '../../src/proxy/node
 const KEY = 'fa-exactly-once-secret-0123456789';
 const AVATAR: ModelInputs['face-to-model'] = {
   face_image: solidJpegDataUrl(24, 24, [210, 160, 130]),
+  return_base64: true,
 };
 
 const servers: Server[] = [];
