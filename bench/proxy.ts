@@ -149,6 +149,66 @@ function bigRunBody(bytes: number): string {
   });
 }
 
+/** A valid 10 MiB JSON body of about five million nested arrays: seconds to parse naively. */
+function nestedBody(bytes: number): string {
+  return '['.repeat(bytes / 2) + ']'.repeat(bytes / 2);
+}
+
+/**
+ * Status latency through the proxy with and without hostile bodies arriving:
+ * alternating batches of status requests (8 in flight), during every other
+ * batch two senders POST 10 MiB nested-array bodies to …/run in a loop. The
+ * row without them is the baseline of the same run.
+ */
+async function hostileBodiesTable(
+  agent: Agent,
+  port: number,
+  statusPath: string,
+): Promise<{ table: string; note: string }> {
+  const hostile = nestedBody(10 * 1024 * 1024);
+  const hostileAgent = new Agent({ keepAlive: true, maxSockets: 2 });
+  const perBatch = 400;
+  const batches = 6;
+  const calm: number[] = [];
+  const attacked: number[] = [];
+  const refusals: number[] = [];
+  const refusedStatuses = new Set<number>();
+  await batch(agent, port, statusPath, 100, 8); // warm-up
+  for (let i = 0; i < batches; i++) {
+    const underAttack = i % 2 === 1;
+    let attacking = underAttack;
+    const senders = underAttack
+      ? Array.from({ length: 2 }, async () => {
+          while (attacking) {
+            const answer = await send(hostileAgent, port, 'POST', '/api/fashn/run', hostile);
+            refusedStatuses.add(answer.status);
+            refusals.push(answer.ms);
+          }
+        })
+      : [];
+    const b = await batch(agent, port, statusPath, perBatch, 8);
+    attacking = false;
+    await Promise.all(senders);
+    (underAttack ? attacked : calm).push(...b.latencies);
+  }
+  hostileAgent.destroy();
+  const row = (label: string, values: number[]) => [
+    label,
+    fmt(percentile(values, 50), 2),
+    fmt(percentile(values, 99), 2),
+    String(values.length),
+  ];
+  const table = markdownTable(
+    ['status through the proxy, 8 in flight', 'p50 ms', 'p99 ms', 'requests'],
+    [
+      row('normal (baseline, same run)', calm),
+      row('status p99 while hostile bodies arrive', attacked),
+    ],
+  );
+  const note = `Hostile bodies: two senders POST a valid 10 MiB JSON body of ${fmt(hostile.length / 2 / 1e6, 1)} million nested arrays in a loop during every other batch (${batches} batches of ${perBatch} status requests); the proxy answered them ${[...refusedStatuses].join(', ')} in ${fmt(percentile(refusals, 50), 1)} ms median / ${fmt(percentile(refusals, 99), 1)} ms p99 (${refusals.length} bodies, upload over loopback included), refusing on the shape pre-check before JSON.parse.`;
+  return { table, note };
+}
+
 export const proxySection: Section = {
   name: 'proxy',
   title: 'Proxy overhead (Node adapter)',
@@ -260,6 +320,7 @@ export const proxySection: Section = {
           fmt(percentile(times, 50)),
         ]);
       }
+      const hostileRows = await hostileBodiesTable(agent, proxy.port, proxiedPath);
       agent.destroy();
 
       const table = [
@@ -288,12 +349,15 @@ export const proxySection: Section = {
           ],
           memoryRows,
         ),
+        '',
+        hostileRows.table,
       ].join('\n');
       return {
         table,
         notes: [
           "Status requests for one pending prediction; direct = GET /v1/status/{id} on the emulator's Node server, proxied = GET /api/fashn/status/{id} on the proxy (createFashnProxyNodeHandler: the Node fast path with keep-alive http.request upstream, rate limit off), which forwards it to that same server. Keep-alive agents everywhere; the load generator, the proxy and the emulator are three processes on the same 2-core machine, so requests per second are bounded by the machine, not the proxy alone.",
           ...notes,
+          hostileRows.note,
           `Memory: the proxy forwards to a sink upstream that reads the body and answers like FASHN (no image decoding upstream). Peaks are sampled every 1 ms inside the proxy process from a baseline taken after a GC, before each sample (one at a time: the worst of 4 POSTs); "×" divides by the body size times the bodies in flight. Heap + external (V8 heap plus Buffers) counts every copy allocated until a major GC frees it, so it is steadier than RSS, which also depends on what the allocator kept from before. Validating and forwarding a body needs at least its text and the parsed image strings (about 2×); each further copy (byte buffer, re-serialised JSON, encoded upstream body) adds about 1×.`,
         ],
       };
