@@ -17,7 +17,10 @@ export interface BodySource {
 }
 
 export type TextBodyResult =
-  { ok: true; text: string } | { ok: false; reason: 'too-large' | 'not-utf8' | 'too-slow' };
+  | { ok: true; text: string }
+  | { ok: false; reason: 'too-large' | 'not-utf8' | 'too-slow' }
+  /** `inspect` refused a piece: `problem` says why; the rest was not read. */
+  | { ok: false; reason: 'refused'; problem: string };
 
 /** Default request body limit: 10 MiB, room for a base64 selfie and garment. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -37,6 +40,7 @@ export async function readTextWithin(
   body: BodySource | null,
   maxBytes: number,
   timeoutMs: number = DEFAULT_BODY_TIMEOUT_MS,
+  inspect?: (piece: string) => string | undefined,
 ): Promise<TextBodyResult> {
   if (body === null) return { ok: true, text: '' };
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -44,7 +48,7 @@ export async function readTextWithin(
     timer = setTimeout(() => resolve(TOO_SLOW), timeoutMs);
   });
   try {
-    const reading = readAll(body, maxBytes);
+    const reading = readAll(body, maxBytes, inspect);
     reading.catch(() => undefined); // after a timeout nobody awaits it
     const result = await Promise.race([reading, late]);
     if (result !== TOO_SLOW) return result;
@@ -55,7 +59,11 @@ export async function readTextWithin(
   }
 }
 
-async function readAll(body: BodySource, maxBytes: number): Promise<TextBodyResult> {
+async function readAll(
+  body: BodySource,
+  maxBytes: number,
+  inspect: ((piece: string) => string | undefined) | undefined,
+): Promise<TextBodyResult> {
   const declared = body.declaredLength;
   if (declared !== null && Number(declared) > maxBytes) {
     await body.discard();
@@ -73,12 +81,19 @@ async function readAll(body: BodySource, maxBytes: number): Promise<TextBodyResu
       await body.discard();
       return { ok: false, reason: 'too-large' };
     }
+    let piece: string;
     try {
-      parts.push(decoder.decode(chunk, { stream: true }));
+      piece = decoder.decode(chunk, { stream: true });
     } catch {
       await body.discard();
       return { ok: false, reason: 'not-utf8' };
     }
+    const problem = inspect?.(piece);
+    if (problem !== undefined) {
+      await body.discard();
+      return { ok: false, reason: 'refused', problem };
+    }
+    parts.push(piece);
   }
   try {
     parts.push(decoder.decode());

@@ -12,7 +12,7 @@ import { readTextWithin, type BodySource } from './body.js';
 import { checkOrigin, corsHeaders, preflightHeaders } from './cors.js';
 import { hostAllowed } from './hosts.js';
 import { IDEMPOTENCY_KEY, fingerprintOf } from './idempotency.js';
-import { RUN_BODY_LIMITS, jsonShapeProblem } from './json-shape.js';
+import { RUN_BODY_LIMITS, jsonShapeScanner } from './json-shape.js';
 import { createStatusWatcher } from './long-poll.js';
 import type { ResolvedOptions } from './options.js';
 import { policyProblem } from './policy.js';
@@ -290,7 +290,14 @@ export function createProxyCore(
         cors,
       );
     }
-    const body = await readTextWithin(call.body, config.maxBodyBytes, config.bodyTimeoutMs);
+    // The shape is checked as the body streams in: a deep or huge document is refused at
+    // its first chunk, before JSON.parse (which would block everyone else) or the rest.
+    const body = await readTextWithin(
+      call.body,
+      config.maxBodyBytes,
+      config.bodyTimeoutMs,
+      jsonShapeScanner(RUN_BODY_LIMITS),
+    );
     if (!body.ok) {
       switch (body.reason) {
         case 'too-large':
@@ -298,6 +305,13 @@ export function createProxyCore(
             413,
             'PayloadTooLarge',
             `The request body is over the limit of ${config.maxBodyBytes} bytes.`,
+            cors,
+          );
+        case 'refused':
+          return fail(
+            400,
+            'BadRequest',
+            `The request body is ${body.problem}; a run body is not.`,
             cors,
           );
         case 'too-slow':
@@ -310,11 +324,6 @@ export function createProxyCore(
         default:
           return fail(400, 'BadRequest', 'The request body is not valid JSON.', cors);
       }
-    }
-    // Refused before JSON.parse pays for it: a deep or huge document blocks everyone else.
-    const shape = jsonShapeProblem(body.text, RUN_BODY_LIMITS);
-    if (shape !== undefined) {
-      return fail(400, 'BadRequest', `The request body is ${shape}; a run body is not.`, cors);
     }
     const checked = checkRunBody(body.text, config.models);
     if (!checked.ok) {

@@ -27,40 +27,59 @@ export const ANSWER_LIMITS: Readonly<JsonShapeLimits> = Object.freeze({
 
 /**
  * `undefined` when `text` stays within `limits`, else what is over. The text is
- * not validated as JSON here (JSON.parse does that next); an unterminated string
- * simply ends the scan.
+ * not validated as JSON here (JSON.parse does that next).
  */
 export function jsonShapeProblem(text: string, limits: JsonShapeLimits): string | undefined {
-  let depth = 0;
-  let values = 0;
-  for (let i = 0; i < text.length; i++) {
-    const char = text.charCodeAt(i);
-    if (char === 0x22 /* " */) {
-      const end = closingQuote(text, i);
-      if (end < 0) return undefined;
-      i = end;
-    } else if (char === 0x7b /* { */ || char === 0x5b /* [ */) {
-      depth++;
-      values++;
-      if (depth > limits.maxDepth) return `nested deeper than ${limits.maxDepth} levels`;
-    } else if (char === 0x7d /* } */ || char === 0x5d /* ] */) {
-      depth--;
-    } else if (char === 0x2c /* , */) {
-      values++;
-    }
-    if (values > limits.maxValues) return `more than ${limits.maxValues} values`;
-  }
-  return undefined;
+  return jsonShapeScanner(limits)(text);
 }
 
-/** Index of the quote that ends the JSON string opened at `start`, or -1. */
-function closingQuote(text: string, start: number): number {
-  let end = text.indexOf('"', start + 1);
-  while (end >= 0) {
-    let backslashes = 0;
-    while (text.charCodeAt(end - 1 - backslashes) === 0x5c /* \\ */) backslashes++;
-    if (backslashes % 2 === 0) return end;
-    end = text.indexOf('"', end + 1);
-  }
-  return -1;
+/**
+ * The same check fed piece by piece as a body streams in, so a refusal comes
+ * with the first chunk that breaks a limit and the rest is never read. Returns
+ * the problem once one is found (and again for every later piece).
+ */
+export function jsonShapeScanner(limits: JsonShapeLimits): (piece: string) => string | undefined {
+  let depth = 0;
+  let values = 0;
+  let inString = false;
+  /** Backslashes that ended the previous piece inside a string. */
+  let carried = 0;
+  let problem: string | undefined;
+  return (piece) => {
+    let i = 0;
+    while (problem === undefined && i < piece.length) {
+      if (inString) {
+        const quote = piece.indexOf('"', i);
+        if (quote < 0) {
+          let run = 0;
+          while (run < piece.length - i && piece.charCodeAt(piece.length - 1 - run) === 0x5c) run++;
+          carried = run === piece.length - i ? carried + run : run;
+          return problem;
+        }
+        let backslashes = 0;
+        while (quote - 1 - backslashes >= i && piece.charCodeAt(quote - 1 - backslashes) === 0x5c)
+          backslashes++;
+        if (quote - backslashes === i) backslashes += carried;
+        carried = 0;
+        if (backslashes % 2 === 0) inString = false;
+        i = quote + 1;
+        continue;
+      }
+      const char = piece.charCodeAt(i++);
+      if (char === 0x22 /* " */) {
+        inString = true;
+        carried = 0;
+      } else if (char === 0x7b /* { */ || char === 0x5b /* [ */) {
+        depth++;
+        values++;
+        if (depth > limits.maxDepth) problem = `nested deeper than ${limits.maxDepth} levels`;
+      } else if (char === 0x7d /* } */ || char === 0x5d /* ] */) {
+        depth--;
+      } else if (char === 0x2c /* , */) {
+        values++;
+      }
+      if (values > limits.maxValues) problem ??= `more than ${limits.maxValues} values`;
+    }
+    return problem;
+  };
 }

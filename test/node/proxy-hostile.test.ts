@@ -12,6 +12,7 @@ import { createFashnEmulator } from '../../src/emulator/index.js';
 import { solidJpegDataUrl } from '../../src/emulator/test-images.js';
 import type { FashnProxyOptions } from '../../src/proxy/index.js';
 import { createFashnProxyNodeHandler, toNodeHandler } from '../../src/proxy/node.js';
+import { jsonShapeProblem, jsonShapeScanner } from '../../src/proxy/json-shape.js';
 import { isPrivateAddress, publicFetch } from '../../src/proxy/public-fetch.js';
 
 const KEY = 'fa-HOSTILE-secret-key-9876543210zz';
@@ -67,6 +68,28 @@ async function answer(response: Response) {
 }
 
 describe('hostile bodies', () => {
+  it('checks the shape the same whether the text arrives whole or in pieces', () => {
+    const limits = { maxDepth: 3, maxValues: 6 };
+    const texts = [
+      '{"a":"[[[[\\\\\\"[[[[","b":[1,2]}',
+      '{"a":"x\\\\","b":[[[[1]]]]}',
+      '{"a":"\\"]]]]}","b":[1,2,3,4,5,6,7]}',
+      '[[["ok"]]]',
+      '{"k":"' + '\\'.repeat(9) + '"[[[[[["}',
+    ];
+    for (const text of texts) {
+      const whole = jsonShapeProblem(text, limits);
+      for (let size = 1; size <= 5; size++) {
+        const feed = jsonShapeScanner(limits);
+        let verdict: string | undefined;
+        for (let i = 0; i < text.length; i += size) verdict = feed(text.slice(i, i + size));
+        assert.equal(verdict, whole, `${text} in pieces of ${size}`);
+      }
+    }
+    assert.match(jsonShapeProblem('{"a":[[[[1]]]]}', limits) ?? '', /deeper/);
+    assert.equal(jsonShapeProblem('{"a":"[[[[[[[["}', limits), undefined);
+  });
+
   it('refuses 10 MiB of nested arrays before parsing, while another status request is answered', async () => {
     const { url, run } = await setup();
     const id = await run();
