@@ -7,7 +7,7 @@
  * 30 KB budget for twenty lines of checks.
  */
 import { STATUSES, type PredictionStatus } from './models.js';
-import { SAFE_OUTPUT_URL_RULE, isSafeOutputUrl } from './safe-url.js';
+import { isSafeOutputUrl } from './safe-url.js';
 
 /** Runtime error object in a failed status: `{ name, message }`. */
 export interface RuntimeError {
@@ -68,7 +68,7 @@ export function readStatus(body: unknown, safeOutputs = true): StatusResponse | 
   if (error === undefined) return 'error: expected { name, message } or a string';
   const outputs = (output ?? images ?? null) as string[] | null;
   if (safeOutputs && outputs?.some((url) => !isSafeOutputUrl(url)))
-    return `output: ${SAFE_OUTPUT_URL_RULE}`;
+    return 'output: not an https:, data:image or blob: URL';
   return { id, status: status as PredictionStatus, output: outputs, error };
 }
 

@@ -297,7 +297,15 @@ export class FashnClient {
       if (signal.aborted) throw signal.reason;
       let resumeId = options.resumeId;
       if (resumeId === undefined && options.resumeKey !== undefined) {
-        ({ id: resumeId } = await this.#recover(options.resumeKey, signal, startedAt, deadline));
+        ({ id: resumeId } = await this.#runWithRetries(
+          model,
+          inputs,
+          signal,
+          options.resumeKey,
+          deadline,
+          undefined,
+          true,
+        ));
       }
       for (;;) {
         let issuedAt: number;
@@ -508,7 +516,10 @@ export class FashnClient {
    * only after an answer that proves nothing started (a refusal, a 429, or a 5xx
    * the proxy vouches for with `Idempotency-Support`). Once a request may have
    * reached FASHN (connection lost, a timeout, a gateway's 5xx), it only asks
-   * what became of `key` (see `#recover`).
+   * `GET …/run` with the key what became of it (`asking`; from the start for a
+   * resume by key): a proxy that remembers keys answers the id, waiting if the run
+   * is still on its way, and the question can never start a run anywhere. Any
+   * answer to it without an id is `RunOutcomeUnknown`.
    */
   async #runWithRetries<M extends ModelName>(
     model: M,
@@ -517,18 +528,31 @@ export class FashnClient {
     key: string,
     deadline = Number.POSITIVE_INFINITY,
     onRetry?: (retry: { attempt: number; retryInMs: number; error: FashnError }) => void,
+    asking = false,
   ): Promise<{ id: string; sentAt: number }> {
-    if (this.#validate) this.#check(model, inputs, this.#validate[model]);
+    if (this.#validate && !asking) this.#check(model, inputs, this.#validate[model]);
     const body = { model_name: model, inputs };
     const headers = { [IDEMPOTENCY_KEY_HEADER]: key };
+    let sentAt = this.#now();
+    /** Why the client is asking rather than sending. */
+    let lost: FashnError | undefined;
     for (let attempt = 1; ; attempt += 1) {
       let failure: FashnError;
       const seen = { advertised: false };
-      const sentAt = this.#now();
+      if (!asking) sentAt = this.#now();
       try {
-        const answer = await this.#send('/run', 'POST', body, signal, undefined, headers, seen);
+        const answer = await this.#send(
+          '/run',
+          asking ? 'GET' : 'POST',
+          asking ? undefined : body,
+          signal,
+          undefined,
+          headers,
+          seen,
+        );
         const id = readRunId(answer);
         if (id) return { id, sentAt };
+        if (asking) throw outcomeUnknown(lost);
         // Some answers say 200 yet carry `{ error, message }` instead of an id.
         const refused = readRefusal(answer);
         if (refused) throw apiFailure(200, refused.error, refused.message, undefined);
@@ -536,75 +560,29 @@ export class FashnClient {
         throw unexpectedAnswer(200, 'no id');
       } catch (error) {
         if (signal?.aborted || !(error instanceof FashnError)) throw error;
-        if (error.fashnName === RUN_OUTCOME_UNKNOWN) throw outcomeUnknown(error);
-        if (!isTransientFailure(error)) throw error;
+        if (error.fashnName === RUN_OUTCOME_UNKNOWN) throw error;
+        if (!isTransientFailure(error)) throw asking ? outcomeUnknown(lost ?? error) : error;
         failure = error;
       }
-      if (!nothingStarted(failure, seen.advertised)) {
-        return this.#recover(key, signal, sentAt, deadline, failure, onRetry);
+      if (!asking && !nothingStarted(failure, seen.advertised)) {
+        // It may have left: from now on only ask, at once.
+        asking = true;
+        lost = failure;
+        attempt = 0;
+        continue;
       }
-      if (attempt >= this.#retryPolicy.runAttempts) throw failure;
+      if (attempt >= this.#retryPolicy.runAttempts)
+        throw asking ? outcomeUnknown(lost ?? failure) : failure;
       const delay = retryDelayMs(failure, attempt, {
         policy: this.#retryPolicy,
         random: this.#random,
         concurrencyWaitMs: expectedDurationMs(model, inputs as DurationInputs),
       });
       // Waiting past the deadline would only turn a clear refusal into a vague timeout.
-      if (this.#now() + delay >= deadline) throw failure;
+      if (this.#now() + delay >= deadline) throw asking ? outcomeUnknown(lost ?? failure) : failure;
       onRetry?.({ attempt, retryInMs: delay, error: failure });
       await raceAbort(this.#sleepImpl(delay, signal), signal);
     }
-  }
-
-  /**
-   * What became of the run sent under `key`: `GET …/run` with the key, which a
-   * proxy that remembers keys answers with the id (waiting if the run is still on
-   * its way), and which can never start a run anywhere. Transient failures of the
-   * question are asked again; any answer without an id is `RunOutcomeUnknown`.
-   * When the proxy never answered at all (unreachable), the connection error itself
-   * is thrown: either way nothing is sent again, and a retry is a new run.
-   */
-  async #recover(
-    key: string,
-    signal: AbortSignal | undefined,
-    sentAt: number,
-    deadline: number,
-    cause?: FashnError,
-    onRetry?: (retry: { attempt: number; retryInMs: number; error: FashnError }) => void,
-  ): Promise<{ id: string; sentAt: number }> {
-    const headers = { [IDEMPOTENCY_KEY_HEADER]: key };
-    let last: unknown = cause;
-    let answered = cause?.httpStatus !== undefined;
-    for (let attempt = 1; attempt <= this.#retryPolicy.runAttempts; attempt += 1) {
-      try {
-        const answer = await this.#send('/run', 'GET', undefined, signal, undefined, headers);
-        answered = true;
-        const id = readRunId(answer);
-        if (id) return { id, sentAt };
-        throw outcomeUnknown(cause ?? last);
-      } catch (error) {
-        if (signal?.aborted) throw error;
-        last = error;
-        answered ||= !(error instanceof FashnError) || error.httpStatus !== undefined;
-        const askAgain =
-          error instanceof FashnError &&
-          isTransientFailure(error) &&
-          error.fashnName !== RUN_OUTCOME_UNKNOWN &&
-          attempt < this.#retryPolicy.runAttempts;
-        if (!askAgain) break;
-        const delay = retryDelayMs(error, attempt, {
-          policy: this.#retryPolicy,
-          random: this.#random,
-        });
-        if (this.#now() + delay >= deadline) break;
-        onRetry?.({ attempt, retryInMs: delay, error });
-        await raceAbort(this.#sleepImpl(delay, signal), signal);
-      }
-    }
-    if (!answered && cause?.code === 'network') throw cause;
-    throw last instanceof FashnError && last.fashnName === RUN_OUTCOME_UNKNOWN
-      ? last
-      : outcomeUnknown(cause ?? last);
   }
 
   /** Throws `bad-request` when `inputs` fail `schema` (or the model has none). */
@@ -719,9 +697,7 @@ function outcomeUnknown(cause: unknown): FashnError {
   return new FashnError({
     code: 'network',
     fashnName: RUN_OUTCOME_UNKNOWN,
-    message:
-      'The connection was lost after the try-on was requested, so it may have started; ' +
-      'it is not requested again automatically. Start a new try-on to try again.',
+    message: 'Run answer lost; it may have started, so it is not sent again',
     // "Try again" is an explicit new run with a new key.
     retriable: true,
     cause,

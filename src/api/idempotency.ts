@@ -16,18 +16,16 @@ export const RUN_OUTCOME_UNKNOWN = 'RunOutcomeUnknown';
 export const IDEMPOTENCY_KEY_UNKNOWN = 'IdempotencyKeyUnknown';
 
 /**
- * A fresh key: 128 random bits as a UUID v4. `getRandomValues` rather than
+ * A fresh key: 128 random bits as 32 hex digits. `getRandomValues` rather than
  * `randomUUID`, which needs a secure context in browsers.
  */
 export function newIdempotencyKey(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return Array.from(crypto.getRandomValues(new Uint32Array(4)), (n) =>
+    n.toString(16).padStart(8, '0'),
+  ).join('');
 }
 
 /** Whether an answer's headers advertise key support. */
 export function advertisesIdempotency(headers: Headers): boolean {
-  return /^\s*run\b/i.test(headers.get(IDEMPOTENCY_SUPPORT_HEADER) ?? '');
+  return headers.has(IDEMPOTENCY_SUPPORT_HEADER);
 }
