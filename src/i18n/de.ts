@@ -70,7 +70,7 @@ export const de: Strings = {
   'error.PoseError':
     'Dein Gesicht war nicht gut zu sehen. Nimm das Foto neu auf, mit dem Gesicht frontal zur Kamera.',
   'error.RunOutcomeUnknown':
-    'Die Verbindung brach ab, nachdem deine Anprobe angefragt wurde. Sie läuft vielleicht noch, daher wurde nichts doppelt gesendet. Tippe auf „Erneut versuchen“, um eine neue zu starten.',
+    'Verbindung nach dem Senden verloren. Nichts wurde doppelt gesendet; tippe auf „Erneut versuchen“ für eine neue Anprobe.',
   'error.ContentModerationError':
     'Dieses Foto kann nicht verwendet werden. Bitte wähle ein anderes.',
   'error.garment':

@@ -62,7 +62,7 @@ export const en = {
   'error.PoseError':
     'We couldn’t see your face clearly. Retake the photo facing the camera, face fully visible.',
   'error.RunOutcomeUnknown':
-    'The connection dropped after your try-on was requested. It may still be on its way, so nothing was sent twice. Press Try again to start a new one.',
+    'Connection lost after sending. Nothing was sent twice; press Try again to start a new try-on.',
   'error.ContentModerationError': 'This photo can’t be used. Please choose another one.',
   'error.garment': 'This item can’t be tried on right now. Please try another item.',
   'error.photo': 'We couldn’t use this photo. Please retake it.',

@@ -65,7 +65,7 @@ export const es: Strings = {
   'error.PoseError':
     'No se veía bien tu cara. Repite la foto mirando a la cámara, con la cara bien visible.',
   'error.RunOutcomeUnknown':
-    'La conexión se cortó después de pedir tu prueba. Puede que siga en curso, así que no se envió nada dos veces. Pulsa Reintentar para empezar una nueva.',
+    'Conexión perdida tras el envío. No se envió nada dos veces; pulsa Reintentar para una nueva prueba.',
   'error.ContentModerationError': 'Esta foto no se puede usar. Elige otra, por favor.',
   'error.garment': 'Este artículo no se puede probar ahora. Prueba con otro.',
   'error.photo': 'No hemos podido usar esta foto. Repítela, por favor.',

@@ -65,7 +65,7 @@ export const fr: Strings = {
   'error.PoseError':
     'Votre visage n’était pas bien visible. Reprenez la photo face à la caméra, le visage dégagé.',
   'error.RunOutcomeUnknown':
-    'La connexion a été coupée après la demande d’essayage. Il est peut-être encore en cours : rien n’a été envoyé deux fois. Appuyez sur Réessayer pour en lancer un nouveau.',
+    'Connexion perdue après l’envoi. Rien n’a été envoyé deux fois ; appuyez sur Réessayer pour un nouvel essayage.',
   'error.ContentModerationError': 'Cette photo ne peut pas être utilisée. Choisissez-en une autre.',
   'error.garment': 'Cet article ne peut pas être essayé pour le moment. Essayez-en un autre.',
   'error.photo': 'Nous n’avons pas pu utiliser cette photo. Veuillez la reprendre.',
