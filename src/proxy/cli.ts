@@ -160,12 +160,19 @@ export async function main(
       // Loaded only here: a production proxy never carries the emulator.
       const { createFashnEmulator } = await import('../emulator/index.js');
       const { publicFetch } = await import('./public-fetch.js');
+      // FASHN's webhook goes to this proxy's own URL (often loopback in development); the
+      // proxy builds that URL itself and refuses a client's webhook_url, so only it is exempt.
+      const ownWebhooks = options.publicUrl && `${options.publicUrl.replace(/\/+$/, '')}/webhook/`;
       const emulator = createFashnEmulator({
         speed: args.mockSpeed,
         apiKey: MOCK_KEY,
         control: false,
         // Image URLs are fetched from this machine: public addresses only (no SSRF).
-        fetch: publicFetch,
+        fetch: (input, init) =>
+          ownWebhooks &&
+          String(input instanceof Request ? input.url : input).startsWith(ownWebhooks)
+            ? globalThis.fetch(input, init)
+            : publicFetch(input, init),
       });
       options = {
         ...options,
