@@ -20,6 +20,7 @@ import {
   type RateLimitConfig,
   type RateLimitStore,
 } from './rate-limit.js';
+import { createStoreIdempotencyStore } from './store/idempotency.js';
 import { createMemoryStore } from './store/memory.js';
 import type { ProxyStore } from './store/types.js';
 import type { InputSchema } from './validate.js';
@@ -54,8 +55,9 @@ export interface FashnProxyOptions extends ShopPolicy {
   /** Largest answer accepted from FASHN, in bytes. Default 32 MiB; above it, 502 `BadGateway`. */
   maxUpstreamBytes?: number;
   /**
-   * Where `Idempotency-Key` → prediction id is remembered. Default: this process's
-   * memory (bounded; forgotten on restart). Share one across instances.
+   * Where `Idempotency-Key` → prediction id is remembered. Default: in `store` when one
+   * is given (with Redis: shared by every instance, kept across restarts), else this
+   * process's memory (bounded; forgotten on restart).
    */
   idempotencyStore?: IdempotencyStore;
   /** How long a key is remembered, in ms; at least 60 minutes (the resume window). Default 65 minutes. */
@@ -264,7 +266,10 @@ export function resolveOptions(options: FashnProxyOptions): ResolvedOptions {
     maxBodyBytes,
     bodyTimeoutMs,
     maxUpstreamBytes,
-    idempotencyStore: options.idempotencyStore ?? createMemoryIdempotencyStore(),
+    // A shared store shares keys too; the memory default keeps its own bounded map.
+    idempotencyStore:
+      options.idempotencyStore ??
+      (options.store ? createStoreIdempotencyStore(options.store) : createMemoryIdempotencyStore()),
     idempotencyTtlMs,
     rateLimit,
     rateLimitStore: options.rateLimitStore ?? store,
