@@ -174,8 +174,18 @@ function setupThroughProxy(oneWayMs = 20) {
       const request = new Request(input, init);
       if (request.url.includes('/status/')) statusUrls.push(request.url);
       await time.sleep(oneWayMs);
-      const response = await proxy(request);
-      const body = await response.text();
+      // A run never waits on the virtual clock, but its Idempotency-Key fingerprint is
+      // hashed off the main thread: in flight, so the clock cannot skip ahead meanwhile.
+      const isRun = request.method === 'POST';
+      if (isRun) time.inFlight += 1;
+      let response: Response;
+      let body: string;
+      try {
+        response = await proxy(request);
+        body = await response.text();
+      } finally {
+        if (isRun) time.inFlight -= 1;
+      }
       await time.sleep(oneWayMs);
       return new Response(body, { status: response.status, headers: response.headers });
     },
