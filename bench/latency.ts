@@ -272,6 +272,7 @@ async function measureLongPoll(
   const proxy = createFashnProxy({
     apiKey: 'bench-key',
     upstream: 'http://fashn.bench/v1',
+    allowHosts: ['proxy.bench'],
     fetch: counting(
       modelledFetch(clock, (request) => emulator.handle(request), PROXY_TO_FASHN_MS),
       upstreamCounts,

@@ -152,6 +152,98 @@ function bigRunBody(bytes: number): string {
   });
 }
 
+/** A valid 10 MiB JSON body of about five million nested arrays: seconds to parse naively. */
+function nestedBody(bytes: number): string {
+  return '['.repeat(bytes / 2) + ']'.repeat(bytes / 2);
+}
+
+/**
+ * POSTs a hostile body and resolves with the refusal's status and time. The proxy
+ * answers after the first chunk and closes the connection while the body is still
+ * being written, so a write error after the answer is the expected end.
+ */
+function sendHostile(port: number, body: string): Promise<{ status: number; ms: number }> {
+  return new Promise((resolve) => {
+    const started = process.hrtime.bigint();
+    let outcome: { status: number; ms: number } | undefined;
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/api/fashn/run',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        outcome = {
+          status: res.statusCode ?? 0,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        };
+        res.resume();
+        res.on('end', () => resolve(outcome!));
+        res.on('error', () => resolve(outcome!));
+      },
+    );
+    req.on('error', () =>
+      resolve(outcome ?? { status: 0, ms: Number(process.hrtime.bigint() - started) / 1e6 }),
+    );
+    req.end(body);
+  });
+}
+
+/**
+ * Status latency through the proxy with and without hostile bodies arriving:
+ * alternating batches of status requests (8 in flight), during every other
+ * batch two senders POST 10 MiB nested-array bodies to …/run in a loop. The
+ * row without them is the baseline of the same run.
+ */
+async function hostileBodiesTable(
+  agent: Agent,
+  port: number,
+  statusPath: string,
+): Promise<{ table: string; note: string }> {
+  const hostile = nestedBody(10 * 1024 * 1024);
+  const perBatch = 400;
+  const batches = 6;
+  const calm: number[] = [];
+  const attacked: number[] = [];
+  const refusals: number[] = [];
+  const refusedStatuses = new Set<number>();
+  await batch(agent, port, statusPath, 100, 8); // warm-up
+  for (let i = 0; i < batches; i++) {
+    const underAttack = i % 2 === 1;
+    let attacking = underAttack;
+    const senders = underAttack
+      ? Array.from({ length: 2 }, async () => {
+          while (attacking) {
+            const answer = await sendHostile(port, hostile);
+            refusedStatuses.add(answer.status);
+            refusals.push(answer.ms);
+          }
+        })
+      : [];
+    const b = await batch(agent, port, statusPath, perBatch, 8);
+    attacking = false;
+    await Promise.all(senders);
+    (underAttack ? attacked : calm).push(...b.latencies);
+  }
+  const row = (label: string, values: number[]) => [
+    label,
+    fmt(percentile(values, 50), 2),
+    fmt(percentile(values, 99), 2),
+    String(values.length),
+  ];
+  const table = markdownTable(
+    ['status through the proxy, 8 in flight', 'p50 ms', 'p99 ms', 'requests'],
+    [
+      row('normal (baseline, same run)', calm),
+      row('status p99 while hostile bodies arrive', attacked),
+    ],
+  );
+  const note = `Hostile bodies: two senders POST a valid 10 MiB JSON body of ${fmt(hostile.length / 2 / 1e6, 1)} million nested arrays in a loop during every other batch (${batches} batches of ${perBatch} status requests); the proxy answered them ${[...refusedStatuses].join(', ')} (0: closed before an answer) in ${fmt(percentile(refusals, 50), 1)} ms median / ${fmt(percentile(refusals, 99), 1)} ms p99 (${refusals.length} bodies, upload over loopback included), refusing on the shape pre-check before JSON.parse.`;
+  return { table, note };
+}
+
 export const proxySection: Section = {
   name: 'proxy',
   title: 'Proxy overhead (Node adapter)',
@@ -263,6 +355,8 @@ export const proxySection: Section = {
           fmt(percentile(times, 50)),
         ]);
       }
+      const hostileRows = await hostileBodiesTable(agent, proxy.port, proxiedPath);
+
       const table = [
         markdownTable(
           [
@@ -289,6 +383,8 @@ export const proxySection: Section = {
           ],
           memoryRows,
         ),
+        '',
+        hostileRows.table,
       ].join('\n');
       const stores = await storeRows(upstream.port, agent);
       agent.destroy();
@@ -297,6 +393,7 @@ export const proxySection: Section = {
         notes: [
           "Status requests for one pending prediction; direct = GET /v1/status/{id} on the emulator's Node server, proxied = GET /api/fashn/status/{id} on the proxy (createFashnProxyNodeHandler: the Node fast path with keep-alive http.request upstream, rate limit off), which forwards it to that same server. Keep-alive agents everywhere; the load generator, the proxy and the emulator are three processes on the same 2-core machine, so requests per second are bounded by the machine, not the proxy alone.",
           ...notes,
+          hostileRows.note,
           ...(stores ? [stores.note] : []),
           `Machine load when this section started: load average ${os
             .loadavg()

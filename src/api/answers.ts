@@ -7,6 +7,7 @@
  * 30 KB budget for twenty lines of checks.
  */
 import { STATUSES, type PredictionStatus } from './models.js';
+import { isSafeOutputUrl } from './safe-url.js';
 
 /** Runtime error object in a failed status: `{ name, message }`. */
 export interface RuntimeError {
@@ -63,9 +64,11 @@ export function readRefusal(body: unknown): ApiErrorBody | undefined {
 /**
  * A `GET /status/{id}` answer in one shape, or what is wrong with it ("field:
  * problem"). The face-to-model page calls the outputs `images`, every other
- * page `output` (`output` wins); an error may be a bare name.
+ * page `output` (`output` wins); an error may be a bare name. Outputs must pass
+ * `isSafeOutputUrl` (a browser shows and links them) unless `safeOutputs` is
+ * false (the proxy, which relays and never shows them).
  */
-export function readStatus(body: unknown): StatusResponse | string {
+export function readStatus(body: unknown, safeOutputs = true): StatusResponse | string {
   if (!isObject(body)) return 'expected an object';
   const { id, status, output, images } = body;
   if (typeof id !== 'string') return 'id: expected a string';
@@ -73,12 +76,10 @@ export function readStatus(body: unknown): StatusResponse | string {
   if (!isOutputs(output) || !isOutputs(images)) return 'output: expected a list of strings';
   const error = runtimeError(body.error);
   if (error === undefined) return 'error: expected { name, message } or a string';
-  return {
-    id,
-    status: status as PredictionStatus,
-    output: (output ?? images ?? null) as string[] | null,
-    error,
-  };
+  const outputs = (output ?? images ?? null) as string[] | null;
+  if (safeOutputs && outputs?.some((url) => !isSafeOutputUrl(url)))
+    return 'output: not an https:, data:image or blob: URL';
+  return { id, status: status as PredictionStatus, output: outputs, error };
 }
 
 function runtimeError(error: unknown): RuntimeError | null | undefined {

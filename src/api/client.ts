@@ -15,6 +15,12 @@ import {
   readStatus,
   type StatusResponse,
 } from './answers.js';
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  RUN_OUTCOME_UNKNOWN,
+  advertisesIdempotency,
+  newIdempotencyKey,
+} from './idempotency.js';
 import type { ModelName } from './models.js';
 import type { ModelInputs } from './schemas.js';
 import {
@@ -109,6 +115,17 @@ export interface PredictOptions {
   onPredictionId?: (id: string) => void | Promise<void>;
   /** Resume: poll this existing id instead of POSTing run. */
   resumeId?: string;
+  /**
+   * The logical run's `Idempotency-Key` (default: a new one per call). Keep it with
+   * whatever records the run, so a retry or a reload names the same run.
+   */
+  idempotencyKey?: string;
+  /**
+   * Resume a run whose answer was never read (a reload while `run` was in flight):
+   * asks the proxy what became of this key (`GET …/run`) and polls that id. Never
+   * POSTs run; a key the proxy does not know fails with `RunOutcomeUnknown`.
+   */
+  resumeKey?: string;
   /** When resuming: when the prediction started (ms since epoch), for elapsed/estimates. */
   startedAt?: number;
   /**
@@ -177,10 +194,11 @@ export class FashnClient {
   async run<M extends ModelName>(
     model: M,
     inputs: ModelInputs[M],
-    options: { signal?: AbortSignal } = {},
+    options: { signal?: AbortSignal; idempotencyKey?: string } = {},
   ): Promise<{ id: string }> {
     try {
-      const { id } = await this.#runWithRetries(model, inputs, options.signal);
+      const key = options.idempotencyKey ?? newIdempotencyKey();
+      const { id } = await this.#runWithRetries(model, inputs, options.signal, key);
       return { id };
     } catch (error) {
       throw this.#abortedAs(error, options.signal);
@@ -274,10 +292,22 @@ export class FashnClient {
     let id: string | undefined;
     let pending = false; // an id exists whose prediction has not ended
     let pipelineReruns = 0;
+    const logicalKey = options.idempotencyKey ?? newIdempotencyKey();
 
     try {
       if (signal.aborted) throw signal.reason;
       let resumeId = options.resumeId;
+      if (resumeId === undefined && options.resumeKey !== undefined) {
+        ({ id: resumeId } = await this.#runWithRetries(
+          model,
+          inputs,
+          signal,
+          options.resumeKey,
+          deadline,
+          undefined,
+          true,
+        ));
+      }
       for (;;) {
         let issuedAt: number;
         // Half a round trip: how long after sending a request FASHN sees it.
@@ -291,12 +321,14 @@ export class FashnClient {
           const elapsedMs = this.#now() - startedAt;
           report({ status: 'starting', elapsedMs, estimatedMs: elapsedMs + expectedMs });
           let sentAt: number;
+          // FASHN's own rerun after a PipelineError is another run: another key.
+          const key = pipelineReruns === 0 ? logicalKey : `${logicalKey}-rerun${pipelineReruns}`;
           let answeredMs: number | undefined;
           ({
             id,
             sentAt,
             expectedMs: answeredMs,
-          } = await this.#runWithRetries(model, inputs, signal, deadline, (retry) =>
+          } = await this.#runWithRetries(model, inputs, signal, key, deadline, (retry) =>
             report({
               status: 'retrying',
               ...retry,
@@ -479,40 +511,76 @@ export class FashnClient {
     }
   }
 
-  /** Validates (with `validate`), then POSTs run until it succeeds or fails for good; `sentAt`: when the answered attempt left. */
+  /**
+   * Validates (with `validate`), then POSTs run with `key` until it succeeds or
+   * fails for good; `sentAt`: when the answered attempt left. A run is sent again
+   * only after an answer that proves nothing started (a refusal, a 429, or a 5xx
+   * the proxy vouches for with `Idempotency-Support`). Once a request may have
+   * reached FASHN (connection lost, a timeout, a gateway's 5xx), it only asks
+   * `GET …/run` with the key what became of it (`asking`; from the start for a
+   * resume by key): a proxy that remembers keys answers the id, waiting if the run
+   * is still on its way, and the question can never start a run anywhere. Any
+   * answer to it without an id is `RunOutcomeUnknown`.
+   */
   async #runWithRetries<M extends ModelName>(
     model: M,
     inputs: ModelInputs[M],
     signal: AbortSignal | undefined,
+    key: string,
     deadline = Number.POSITIVE_INFINITY,
     onRetry?: (retry: { attempt: number; retryInMs: number; error: FashnError }) => void,
+    asking = false,
   ): Promise<{ id: string; sentAt: number; expectedMs: number | undefined }> {
-    if (this.#validate) this.#check(model, inputs, this.#validate[model]);
+    if (this.#validate && !asking) this.#check(model, inputs, this.#validate[model]);
     const body = { model_name: model, inputs };
+    const headers = { [IDEMPOTENCY_KEY_HEADER]: key };
+    let sentAt = this.#now();
+    /** Why the client is asking rather than sending. */
+    let lost: FashnError | undefined;
     for (let attempt = 1; ; attempt += 1) {
       let failure: FashnError;
+      const seen = { advertised: false };
+      if (!asking) sentAt = this.#now();
       try {
-        const sentAt = this.#now();
-        const answer = await this.#send('/run', 'POST', body, signal);
+        const answer = await this.#send(
+          '/run',
+          asking ? 'GET' : 'POST',
+          asking ? undefined : body,
+          signal,
+          undefined,
+          headers,
+          seen,
+        );
         const id = readRunId(answer);
         if (id) return { id, sentAt, expectedMs: readExpectedMs(answer) };
+        if (asking) throw outcomeUnknown(lost);
         // Some answers say 200 yet carry `{ error, message }` instead of an id.
         const refused = readRefusal(answer);
         if (refused) throw apiFailure(200, refused.error, refused.message, undefined);
+        // Not the protocol at all: a proxy-url that points somewhere else.
         throw unexpectedAnswer(200, 'no id');
       } catch (error) {
-        if (signal?.aborted || !(error instanceof FashnError) || !isTransientFailure(error))
-          throw error;
+        if (signal?.aborted || !(error instanceof FashnError)) throw error;
+        if (error.fashnName === RUN_OUTCOME_UNKNOWN) throw error;
+        if (!isTransientFailure(error)) throw asking ? outcomeUnknown(lost ?? error) : error;
         failure = error;
       }
-      if (attempt >= this.#retryPolicy.runAttempts) throw failure;
+      if (!asking && !nothingStarted(failure, seen.advertised)) {
+        // It may have left: from now on only ask, at once.
+        asking = true;
+        lost = failure;
+        attempt = 0;
+        continue;
+      }
+      if (attempt >= this.#retryPolicy.runAttempts)
+        throw asking ? outcomeUnknown(lost ?? failure) : failure;
       const delay = retryDelayMs(failure, attempt, {
         policy: this.#retryPolicy,
         random: this.#random,
         concurrencyWaitMs: expectedDurationMs(model, inputs as DurationInputs),
       });
       // Waiting past the deadline would only turn a clear refusal into a vague timeout.
-      if (this.#now() + delay >= deadline) throw failure;
+      if (this.#now() + delay >= deadline) throw asking ? outcomeUnknown(lost ?? failure) : failure;
       onRetry?.({ attempt, retryInMs: delay, error: failure });
       await raceAbort(this.#sleepImpl(delay, signal), signal);
     }
@@ -538,14 +606,17 @@ export class FashnClient {
     body: unknown,
     signal: AbortSignal | undefined,
     predictionId?: string,
+    extraHeaders?: Record<string, string>,
+    seen?: { advertised: boolean },
   ): Promise<unknown> {
     let response: Response;
     let text: string;
     try {
       response = await raceAbort(
-        this.#fetchImpl(this.#url(path), this.#init(method, body, signal)),
+        this.#fetchImpl(this.#url(path), this.#init(method, body, signal, extraHeaders)),
         signal,
       );
+      if (seen) seen.advertised = advertisesIdempotency(response.headers);
       text = await raceAbort(response.text(), signal);
     } catch (cause) {
       if (signal?.aborted) throw canceledError(predictionId, signal.reason);
@@ -578,9 +649,15 @@ export class FashnClient {
     return `${this.#baseUrl}${path}`;
   }
 
-  #init(method: 'GET' | 'POST', body: unknown, signal: AbortSignal | undefined): RequestInit {
+  #init(
+    method: 'GET' | 'POST',
+    body: unknown,
+    signal: AbortSignal | undefined,
+    extraHeaders: Record<string, string> = {},
+  ): RequestInit {
     const headers = new Headers(this.#requestInit.headers);
     for (const [name, value] of Object.entries(this.#headers)) headers.set(name, value);
+    for (const [name, value] of Object.entries(extraHeaders)) headers.set(name, value);
     if (!headers.has('accept')) headers.set('accept', 'application/json');
     // Only requests with a body say JSON, so GET status stays a CORS simple request.
     if (body !== undefined) headers.set('content-type', 'application/json');
@@ -600,6 +677,32 @@ export class FashnClient {
     }
     return error;
   }
+}
+
+/**
+ * Whether a failed run request proves that no prediction started, so sending it
+ * again cannot pay twice: a 429 (refused before any work), or a 5xx refusal from
+ * a proxy that advertises idempotency (it answers those only when FASHN refused
+ * or was never reached, and `RunOutcomeUnknown` otherwise). A lost connection,
+ * a 408 and a gateway's 5xx prove nothing.
+ */
+function nothingStarted(error: FashnError, advertised: boolean): boolean {
+  const status = error.httpStatus;
+  if (status === undefined) return false;
+  if (status === 429) return true;
+  return advertised && error.fashnName !== undefined && status >= 500;
+}
+
+/** The run may have started at FASHN and its id is lost: no automatic re-send. */
+function outcomeUnknown(cause: unknown): FashnError {
+  return new FashnError({
+    code: 'network',
+    fashnName: RUN_OUTCOME_UNKNOWN,
+    message: 'Run answer lost; it may have started, so it is not sent again',
+    // "Try again" is an explicit new run with a new key.
+    retriable: true,
+    cause,
+  });
 }
 
 /** An API-level refusal `{ error, message }` with its HTTP status, as FashnError. */

@@ -157,6 +157,9 @@ export function codeForApiError(httpStatus: number, errorName: string | undefine
       return 'bad-request';
     case 'UpstreamTimeout':
       return 'timeout';
+    // The proxy sent the run and lost FASHN's answer: a connection problem, not the proxy's.
+    case 'RunOutcomeUnknown':
+      return 'network';
     case 'ModelNotAllowed':
     case 'OriginNotAllowed':
       return 'proxy-error';

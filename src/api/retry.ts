@@ -60,12 +60,14 @@ export function parseRetryAfterMs(
 
 /**
  * Whether a failed request may be sent again unchanged: network failures, 5xx,
- * 408 and 429 except `OutOfCredits`. FASHN creates no prediction on an API-level
- * error, so retrying these never pays twice.
+ * 408 and 429 except `OutOfCredits`. For status and cancel that is always safe;
+ * a run is sent again only when the failure proves nothing started (client.ts).
  */
 export function isTransientFailure(
   error: Pick<FashnError, 'code' | 'httpStatus' | 'fashnName'>,
 ): boolean {
+  // A run that may have started is never sent again by itself (see client.ts).
+  if (error.fashnName === 'RunOutcomeUnknown') return false;
   if (error.code === 'network') return true;
   const status = error.httpStatus;
   if (status === undefined) return false;

@@ -1,18 +1,24 @@
 /**
- * Resume instead of paying twice: a prediction is recorded before its first
- * status poll, so after a reload, or on the next product page, an element finds
- * it (younger than 60 minutes) and polls the same id. Finished, failed and
+ * Resume instead of paying twice: a run is recorded with its `Idempotency-Key`
+ * before it is sent, and with its id before its first status poll, so after a
+ * reload, or on the next product page, an element finds it (younger than 60
+ * minutes) and polls the same id, or, when the id never arrived, asks the proxy
+ * what became of the key; it never sends the run again. Finished, failed and
  * canceled predictions are cleared.
  */
 import type { FashnClient, PredictOptions, PredictResult } from '../api/client.js';
 import { isFashnError } from '../api/errors.js';
+import { newIdempotencyKey } from '../api/idempotency.js';
 import type { ModelInputs, ModelName } from '../api/schemas.js';
 
 export { RESUME_WINDOW_MS } from './memory.js';
 
-/** A prediction in flight, as recorded before polling. */
+/** A run in flight, as recorded before it is sent (key only) and before polling (with its id). */
 export interface PendingPrediction {
-  predictionId: string;
+  /** FASHN's id, once its answer arrived. */
+  predictionId?: string;
+  /** The logical run's `Idempotency-Key`: a reload asks after it when the id never arrived. */
+  idempotencyKey?: string;
   model: ModelName;
   /** What it is for: the avatar key (face-to-model) or the result key (try-on). */
   requestKey: string;
@@ -77,11 +83,13 @@ export async function predictResumable<M extends ModelName>(
   const { requestKey, avatarKey, garment, resume, now = Date.now, ...predict } = options;
   const pending = resume ?? (await findPending(store, { model, requestKey }).catch(ignore));
   try {
-    if (pending) {
+    if (pending?.predictionId !== undefined || pending?.idempotencyKey !== undefined) {
       try {
-        const { predictionId: resumeId, startedAt } = pending;
+        const { predictionId: resumeId, idempotencyKey: resumeKey, startedAt } = pending;
+        // With an id, poll it; with only a key, ask the proxy for the id (never run again).
+        const resumeBy = resumeId !== undefined ? { resumeId } : { resumeKey };
         return {
-          ...(await client.predict(model, inputs, { ...predict, resumeId, startedAt })),
+          ...(await client.predict(model, inputs, { ...predict, ...resumeBy, startedAt })),
           resumed: true,
         };
       } catch (error) {
@@ -89,9 +97,13 @@ export async function predictResumable<M extends ModelName>(
           throw error;
       }
     }
-    const record = { model, requestKey, startedAt: now(), avatarKey, garment };
+    // Recorded before it is sent: a reload while the answer is on its way finds the key.
+    const idempotencyKey = predict.idempotencyKey ?? newIdempotencyKey();
+    const record = { model, requestKey, startedAt: now(), avatarKey, garment, idempotencyKey };
+    await store.setPending(record).catch(ignore);
     const result = await client.predict(model, inputs, {
       ...predict,
+      idempotencyKey,
       onPredictionId: async (predictionId) => {
         await store.setPending({ ...record, predictionId }).catch(ignore);
         await predict.onPredictionId?.(predictionId);

@@ -20,7 +20,11 @@ export function localizeError(
     message = t['error.camera-retry'];
   else if (error.code === 'invalid-config') {
     if (error.attribute === 'garment-image') message = t['error.garment'];
-  } else if (name === 'PoseError' || name === 'ContentModerationError')
+  } else if (
+    name === 'PoseError' ||
+    name === 'ContentModerationError' ||
+    name === 'RunOutcomeUnknown'
+  )
     message = t[`error.${name}`];
   else if (name === 'ImageLoadError')
     message = step === 'tryon' ? t['error.garment'] : t['error.photo'];

@@ -15,6 +15,7 @@ const faultRule = z
     headers: z.optional(z.record(z.string(), z.string())),
     delayMs: z.optional(z.number().check(z.minimum(0), z.maximum(600_000))),
     network: z.optional(z.boolean()),
+    loseAnswer: z.optional(z.boolean()),
     fail: z.optional(
       z.strictObject({ name: z.string().check(z.minLength(1)), message: z.optional(z.string()) }),
     ),
@@ -24,6 +25,14 @@ const faultRule = z
       message: '`fail` applies to run requests only',
       path: ['fail'],
     }),
+    z.refine(
+      (rule) =>
+        !rule.loseAnswer || (rule.status === undefined && rule.body === undefined && !rule.network),
+      {
+        message: '`loseAnswer` drops the normal answer: no status, body or network with it',
+        path: ['loseAnswer'],
+      },
+    ),
     z.refine(
       (rule) =>
         !rule.fail || (rule.status === undefined && rule.body === undefined && !rule.network),

@@ -47,6 +47,11 @@ export interface FaultRule {
   delayMs?: number;
   /** Drop the connection: the Response promise rejects with a TypeError like fetch's network error. */
   network?: boolean;
+  /**
+   * Do the work, then drop the connection: a run creates its prediction (FASHN charges
+   * for it) but the client never learns its id, like an answer lost on the way back.
+   */
+  loseAnswer?: boolean;
   /** For kind 'run': the prediction is created normally but ends `failed` with this runtime error. */
   fail?: { name: string; message?: string };
 }

@@ -69,6 +69,8 @@ export const de: Strings = {
     'Dein Avatar kann auf diesem Gerät nicht gespeichert werden; er bleibt, bis du die Seite verlässt.',
   'error.PoseError':
     'Dein Gesicht war nicht gut zu sehen. Nimm das Foto neu auf, mit dem Gesicht frontal zur Kamera.',
+  'error.RunOutcomeUnknown':
+    'Verbindung nach dem Senden verloren. Nichts wurde doppelt gesendet; tippe auf „Erneut versuchen“ für eine neue Anprobe.',
   'error.ContentModerationError':
     'Dieses Foto kann nicht verwendet werden. Bitte wähle ein anderes.',
   'error.garment':

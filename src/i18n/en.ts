@@ -61,6 +61,8 @@ export const en = {
   'error.storage': 'Your avatar can’t be saved on this device; it’s kept until you leave.',
   'error.PoseError':
     'We couldn’t see your face clearly. Retake the photo facing the camera, face fully visible.',
+  'error.RunOutcomeUnknown':
+    'Connection lost after sending. Nothing was sent twice; press Try again to start a new try-on.',
   'error.ContentModerationError': 'This photo can’t be used. Please choose another one.',
   'error.garment': 'This item can’t be tried on right now. Please try another item.',
   'error.photo': 'We couldn’t use this photo. Please retake it.',

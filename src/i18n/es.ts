@@ -64,6 +64,8 @@ export const es: Strings = {
     'Tu avatar no se puede guardar en este dispositivo; se conserva hasta que salgas.',
   'error.PoseError':
     'No se veía bien tu cara. Repite la foto mirando a la cámara, con la cara bien visible.',
+  'error.RunOutcomeUnknown':
+    'Conexión perdida tras el envío. No se envió nada dos veces; pulsa Reintentar para una nueva prueba.',
   'error.ContentModerationError': 'Esta foto no se puede usar. Elige otra, por favor.',
   'error.garment': 'Este artículo no se puede probar ahora. Prueba con otro.',
   'error.photo': 'No hemos podido usar esta foto. Repítela, por favor.',

@@ -64,6 +64,8 @@ export const fr: Strings = {
     'Votre avatar ne peut pas être enregistré sur cet appareil ; il est gardé jusqu’à votre départ.',
   'error.PoseError':
     'Votre visage n’était pas bien visible. Reprenez la photo face à la caméra, le visage dégagé.',
+  'error.RunOutcomeUnknown':
+    'Connexion perdue après l’envoi. Rien n’a été envoyé deux fois ; appuyez sur Réessayer pour un nouvel essayage.',
   'error.ContentModerationError': 'Cette photo ne peut pas être utilisée. Choisissez-en une autre.',
   'error.garment': 'Cet article ne peut pas être essayé pour le moment. Essayez-en un autre.',
   'error.photo': 'Nous n’avons pas pu utiliser cette photo. Veuillez la reprendre.',

@@ -17,20 +17,53 @@ export interface BodySource {
 }
 
 export type TextBodyResult =
-  { ok: true; text: string } | { ok: false; reason: 'too-large' | 'not-utf8' };
+  | { ok: true; text: string }
+  | { ok: false; reason: 'too-large' | 'not-utf8' | 'too-slow' }
+  /** `inspect` refused a piece: `problem` says why; the rest was not read. */
+  | { ok: false; reason: 'refused'; problem: string };
 
 /** Default request body limit: 10 MiB, room for a base64 selfie and garment. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
+/** Default time to receive a whole body: 10 MiB at about 1.5 Mbit/s. */
+export const DEFAULT_BODY_TIMEOUT_MS = 60_000;
+
+const TOO_SLOW = Symbol('too slow');
+
 /**
  * The body as a string, decoded strictly as UTF-8 (a byte-order mark is dropped);
- * `too-large` past `maxBytes`, `not-utf8` for bytes that are not UTF-8.
+ * `too-large` past `maxBytes`, `not-utf8` for bytes that are not UTF-8,
+ * `too-slow` when it has not all arrived after `timeoutMs` (a client trickling
+ * bytes must not hold a connection and a buffer for minutes).
  */
 export async function readTextWithin(
   body: BodySource | null,
   maxBytes: number,
+  timeoutMs: number = DEFAULT_BODY_TIMEOUT_MS,
+  inspect?: (piece: string) => string | undefined,
 ): Promise<TextBodyResult> {
   if (body === null) return { ok: true, text: '' };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<typeof TOO_SLOW>((resolve) => {
+    timer = setTimeout(() => resolve(TOO_SLOW), timeoutMs);
+  });
+  try {
+    const reading = readAll(body, maxBytes, inspect);
+    reading.catch(() => undefined); // after a timeout nobody awaits it
+    const result = await Promise.race([reading, late]);
+    if (result !== TOO_SLOW) return result;
+    await body.discard();
+    return { ok: false, reason: 'too-slow' };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readAll(
+  body: BodySource,
+  maxBytes: number,
+  inspect: ((piece: string) => string | undefined) | undefined,
+): Promise<TextBodyResult> {
   const declared = body.declaredLength;
   if (declared !== null && Number(declared) > maxBytes) {
     await body.discard();
@@ -48,12 +81,19 @@ export async function readTextWithin(
       await body.discard();
       return { ok: false, reason: 'too-large' };
     }
+    let piece: string;
     try {
-      parts.push(decoder.decode(chunk, { stream: true }));
+      piece = decoder.decode(chunk, { stream: true });
     } catch {
       await body.discard();
       return { ok: false, reason: 'not-utf8' };
     }
+    const problem = inspect?.(piece);
+    if (problem !== undefined) {
+      await body.discard();
+      return { ok: false, reason: 'refused', problem };
+    }
+    parts.push(piece);
   }
   try {
     parts.push(decoder.decode());

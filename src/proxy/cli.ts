@@ -30,6 +30,8 @@ Options:
   --upstream <url>      FASHN API base (default $FASHN_API_BASE, else https://api.fashn.ai/v1)
   --allow-origin <o>    a page origin allowed to call the proxy, e.g. https://shop.example.com;
                         repeat for several; '*' allows any (default: the proxy's own origin)
+  --allow-host <name>   a Host name to answer for, e.g. shop.example.com; repeat for several
+                        (default: loopback names only, unless --allow-origin is given)
   --trust-proxy         believe X-Forwarded-* headers (only behind your own nginx/load balancer)
   --mock                answer with the built-in FASHN emulator (offline, no key needed)
   --mock-speed <x>      emulator time factor with --mock (default 1 = FASHN's timings)
@@ -49,6 +51,10 @@ const DEFAULT_HOST = '127.0.0.1';
 const EMULATOR_MOUNT = '/__fashn-emulator/v1';
 /** The key the proxy and the emulator share in mock mode; never a real one. */
 const MOCK_KEY = 'fashn-try-on-mock-key';
+/** Longest time to receive a request's headers (Node's default is 60 s). */
+const HEADERS_TIMEOUT_MS = 10_000;
+/** Longest time to receive a whole request (Node's default is 300 s); the proxy's body timeout is 60 s. */
+const REQUEST_TIMEOUT_MS = 70_000;
 /** In-flight requests get this long to finish when the command stops. */
 const SHUTDOWN_GRACE_MS = 3000;
 
@@ -100,10 +106,14 @@ export async function main(
   let dispatch: NodeHandler | undefined;
   let proxyShutdown: (() => Promise<void>) | undefined;
   let store: RedisStore | undefined;
-  const server = createServer((req, res) => {
-    if (dispatch) void dispatch(req, res);
-    else res.writeHead(503).end();
-  });
+  const server = createServer(
+    // A client trickling its headers or body must not hold a connection for minutes.
+    { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+    (req, res) => {
+      if (dispatch) void dispatch(req, res);
+      else res.writeHead(503).end();
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(args.port, args.host, () => {
@@ -142,16 +152,27 @@ export async function main(
       allowOrigins: args.allowOrigins,
       publicUrl: env.FASHN_PROXY_PUBLIC_URL?.trim() || undefined,
       ...(store ? { store } : {}),
+      allowHosts: args.allowHosts,
       log,
     };
     let emulatorOutputs: NodeHandler | undefined;
     if (args.mock) {
       // Loaded only here: a production proxy never carries the emulator.
       const { createFashnEmulator } = await import('../emulator/index.js');
+      const { publicFetch } = await import('./public-fetch.js');
+      // FASHN's webhook goes to this proxy's own URL (often loopback in development); the
+      // proxy builds that URL itself and refuses a client's webhook_url, so only it is exempt.
+      const ownWebhooks = options.publicUrl && `${options.publicUrl.replace(/\/+$/, '')}/webhook/`;
       const emulator = createFashnEmulator({
         speed: args.mockSpeed,
         apiKey: MOCK_KEY,
         control: false,
+        // Image URLs are fetched from this machine: public addresses only (no SSRF).
+        fetch: (input, init) =>
+          ownWebhooks &&
+          String(input instanceof Request ? input.url : input).startsWith(ownWebhooks)
+            ? globalThis.fetch(input, init)
+            : publicFetch(input, init),
       });
       options = {
         ...options,
@@ -233,6 +254,7 @@ interface CommandLine {
   host: string;
   upstream?: string;
   allowOrigins?: readonly string[] | '*';
+  allowHosts?: readonly string[];
   trustProxy: boolean;
   mock: boolean;
   mockSpeed: number;
@@ -248,6 +270,7 @@ function parseCommandLine(argv: string[]): CommandLine {
         host: { type: 'string' },
         upstream: { type: 'string' },
         'allow-origin': { type: 'string', multiple: true },
+        'allow-host': { type: 'string', multiple: true },
         'trust-proxy': { type: 'boolean' },
         mock: { type: 'boolean' },
         'mock-speed': { type: 'string' },
@@ -278,6 +301,7 @@ function parseCommandLine(argv: string[]): CommandLine {
     host: values.host ?? DEFAULT_HOST,
     upstream: values.upstream,
     allowOrigins: parseOrigins(values['allow-origin']),
+    allowHosts: values['allow-host'],
     trustProxy: values['trust-proxy'] ?? false,
     mock: values.mock ?? false,
     mockSpeed,

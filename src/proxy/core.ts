@@ -13,12 +13,18 @@ import { readTextWithin, type BodySource } from './body.js';
 import { createCompletions } from './completions.js';
 import { checkOrigin, corsHeaders, preflightHeaders } from './cors.js';
 import { creditsAnswer, isCreditsPath, learnCredits } from './credits.js';
+import { hostAllowed } from './hosts.js';
+import { IDEMPOTENCY_KEY, fingerprintOf } from './idempotency.js';
+import { RUN_BODY_LIMITS, jsonShapeScanner } from './json-shape.js';
 import { createStatusWatcher } from './long-poll.js';
 import type { ResolvedOptions } from './options.js';
+import { policyProblem } from './policy.js';
 import { RATE_LIMIT_COSTS, clientKeyFromHeaders } from './rate-limit.js';
 import { PREDICTION_ID, acceptsMethod, matchPath, type Route } from './routes.js';
-import type { Upstream } from './upstream.js';
+import { createRunOnce, type RunOnceResult, type Sent } from './run-once.js';
 import { checkRunQuery, withoutSdkOptions } from './sdk-body.js';
+import { AnswerTooLarge, type Upstream } from './upstream.js';
+import { keyScrubber, rebuildAnswer, type AnswerKind } from './upstream-answer.js';
 import { checkRunBody } from './validate.js';
 import {
   bindWebhookToken,
@@ -56,10 +62,20 @@ export interface ProxyAnswer {
   body: string | null;
 }
 
-/** FASHN's answer with the key redacted and only safe headers kept, or why there is none. */
+/**
+ * FASHN's answer rebuilt from what was parsed (no key in any encoding) with only
+ * safe headers kept, or why there is none. `sent`: the request may have reached
+ * FASHN (false only when the connection was never made).
+ */
 type Upstreamed =
   | { ok: true; status: number; headers: Record<string, string>; text: string }
-  | { ok: false; status: 502 | 504; error: 'BadGateway' | 'UpstreamTimeout'; message: string };
+  | {
+      ok: false;
+      status: 502 | 504;
+      error: 'BadGateway' | 'UpstreamTimeout';
+      message: string;
+      sent: boolean;
+    };
 
 interface Outcome {
   answer: ProxyAnswer;
@@ -82,7 +98,23 @@ const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'Content-Type': 'application/json',
   'Cache-Control': 'no-store',
   'X-Content-Type-Options': 'nosniff',
+  // The advertisement: this proxy remembers Idempotency-Keys of runs (see README, "The proxy").
+  'Idempotency-Support': 'run',
 });
+/** Connection failures that happen before a request can have left: nothing reached FASHN. */
+const NEVER_SENT_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+const OUTCOME_UNKNOWN_MESSAGE =
+  'The run was sent to FASHN but its answer was lost, so it may have started. ' +
+  'It is not sent again: start a new run (with a new Idempotency-Key) to try again.';
+/** Never aborts: a keyed run is seen through to FASHN's answer even if its client leaves. */
+const NEVER = new AbortController().signal;
 const REDACTED = '[redacted]';
 /** Statuses worth holding a long-poll for. */
 const PENDING: ReadonlySet<string> = new Set(PENDING_STATUSES);
@@ -124,8 +156,14 @@ export function createProxyCore(config: ResolvedOptions, upstream: Upstream): Pr
       () => undefined, // without fan-out, holds still end by polling
     );
 
-  const scrub = (text: string) =>
-    text.includes(apiKey) ? text.replaceAll(apiKey, REDACTED) : text;
+  const scrub = keyScrubber(apiKey, REDACTED);
+  const runOnce = createRunOnce<Upstreamed>({
+    store: config.idempotencyStore,
+    ttlMs: config.idempotencyTtlMs,
+    now,
+    sleep: config.sleep,
+    pendingLimitMs: config.upstreamTimeoutMs + 5_000,
+  });
 
   function logLine(method: string, route: Route | undefined, outcome: Outcome, started: number) {
     if (!config.log) return;
@@ -147,9 +185,15 @@ export function createProxyCore(config: ResolvedOptions, upstream: Upstream): Pr
     body: string | undefined,
     cancel: AbortSignal,
   ): Promise<Upstreamed> {
+    const kind: AnswerKind = path.startsWith('/run')
+      ? 'run'
+      : path.startsWith('/cancel')
+        ? 'cancel'
+        : 'status';
     const controller = new AbortController();
     const { signal } = controller;
     let timedOut = false;
+    let answered = false;
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
@@ -165,6 +209,7 @@ export function createProxyCore(config: ResolvedOptions, upstream: Upstream): Pr
         body,
         signal,
       });
+      answered = true;
       if (response.status >= 300 && response.status < 400) {
         response.discard();
         return failure(
@@ -173,18 +218,34 @@ export function createProxyCore(config: ResolvedOptions, upstream: Upstream): Pr
           `FASHN answered with an unexpected redirect (HTTP ${response.status}).`,
         );
       }
-      const text = scrub(await response.text());
-      const contentType = response.header('content-type') ?? '';
-      if (!contentType.includes('json') && !isJson(text)) {
-        return failure(502, 'BadGateway', `FASHN answered HTTP ${response.status} without JSON.`);
-      }
       const headers: Record<string, string> = {};
       for (const name of PASSED_HEADERS) {
         const value = response.header(name);
-        if (value !== null && !value.includes(apiKey)) headers[name] = value;
+        if (value !== null && scrub(value) === value) headers[name] = value;
       }
-      return { ok: true, status: response.status, headers, text };
-    } catch {
+      const text = await response.text(config.maxUpstreamBytes);
+      const rebuilt = rebuildAnswer(kind, response.status, text, scrub);
+      if (rebuilt.ok) {
+        return { ok: true, status: response.status, headers, text: JSON.stringify(rebuilt.body) };
+      }
+      if (response.status === 429) {
+        // A rate limit in front of FASHN answers HTML: the status and Retry-After still count.
+        const body = { error: 'RateLimitExceeded', message: 'FASHN is busy; try again shortly.' };
+        return { ok: true, status: 429, headers, text: JSON.stringify(body) };
+      }
+      return failure(
+        502,
+        'BadGateway',
+        `FASHN answered HTTP ${response.status} with something other than its JSON protocol.`,
+      );
+    } catch (error) {
+      if (error instanceof AnswerTooLarge) {
+        return failure(
+          502,
+          'BadGateway',
+          `FASHN's answer is over the proxy's limit of ${config.maxUpstreamBytes} bytes.`,
+        );
+      }
       if (timedOut) {
         return failure(
           504,
@@ -192,26 +253,133 @@ export function createProxyCore(config: ResolvedOptions, upstream: Upstream): Pr
           `FASHN did not answer within ${config.upstreamTimeoutMs} ms; try again.`,
         );
       }
-      return failure(502, 'BadGateway', 'FASHN could not be reached; try again.');
+      const sent = answered || !neverSent(error);
+      return failure(502, 'BadGateway', 'FASHN could not be reached; try again.', sent);
     } finally {
       clearTimeout(timer);
       cancel.removeEventListener('abort', onCancel);
     }
   }
 
+  /** Sends a run and says what became of it. */
+  async function sendRun(
+    text: string,
+    model: string,
+    cancel: AbortSignal,
+  ): Promise<Sent<Upstreamed>> {
+    // Webhook mode: FASHN calls back on a URL only it knows (see webhook.ts).
+    const token = config.publicUrl ? newWebhookToken() : undefined;
+    if (token) {
+      try {
+        await reserveWebhookToken(store, token);
+      } catch {
+        const message = 'The proxy could not reach its store; nothing was sent, try again.';
+        return { kind: 'refused', answer: failure(502, 'BadGateway', message, false) };
+      }
+    }
+    const path = token && config.publicUrl ? runPathWithWebhook(config.publicUrl, token) : '/run';
+    const startedAt = now();
+    const result = await callUpstream(path, 'POST', text, cancel);
+    await rememberRun(result, text, model, startedAt, token);
+    if (!result.ok) return result.sent ? { kind: 'unknown' } : { kind: 'refused', answer: result };
+    if (result.status >= 200 && result.status < 300) {
+      const id = (JSON.parse(result.text) as { id?: unknown }).id;
+      // A 200 that carries `{ error }` instead of an id is a refusal: nothing started.
+      if (typeof id === 'string') return { kind: 'started', id, answer: result };
+    }
+    return { kind: 'refused', answer: result };
+  }
+
+  /** The answer for what became of a run. */
+  function runAnswer(result: RunOnceResult<Upstreamed>, cors: Record<string, string>): Outcome {
+    switch (result.kind) {
+      case 'started':
+        return result.answer
+          ? answerFrom(result.answer, cors)
+          : {
+              answer: {
+                status: 200,
+                headers: { ...JSON_HEADERS, ...cors },
+                body: JSON.stringify({ id: result.id, error: null }),
+              },
+              note: 'replayed',
+            };
+      case 'refused':
+        return answerFrom(result.answer, cors);
+      case 'unknown':
+        return fail(502, 'RunOutcomeUnknown', OUTCOME_UNKNOWN_MESSAGE, cors);
+      case 'reused':
+        return fail(
+          422,
+          'IdempotencyKeyReused',
+          'This Idempotency-Key was used for another run body; use a new key for a new run.',
+          cors,
+        );
+      case 'not-found':
+        return fail(
+          404,
+          'IdempotencyKeyUnknown',
+          'This proxy holds no run under this Idempotency-Key: it never arrived, or the proxy forgot it (a restart). Nothing was sent now.',
+          cors,
+        );
+    }
+  }
+
+  /** `GET …/run` with `Idempotency-Key`: what became of that run, never sending one. */
+  async function lookup(call: ProxyCall, key: string, cors: Record<string, string>) {
+    return runAnswer(await runOnce.lookup(key, call.signal), cors);
+  }
+
   async function run(call: ProxyCall, cors: Record<string, string>): Promise<Outcome> {
     const queryRefusal = checkRunQuery(call.search);
-    if (queryRefusal) return fail(400, 'BadRequest', queryRefusal, cors);
-    const body = await readTextWithin(call.body, config.maxBodyBytes);
+    if (queryRefusal) {
+      await call.body?.discard();
+      return fail(400, 'BadRequest', queryRefusal, cors);
+    }
+    const key = call.header('idempotency-key');
+    if (key !== null && !IDEMPOTENCY_KEY.test(key)) {
+      await call.body?.discard();
+      return fail(
+        400,
+        'BadRequest',
+        "Idempotency-Key: must be 8 to 128 letters, digits, '-' or '_'.",
+        cors,
+      );
+    }
+    // The shape is checked as the body streams in: a deep or huge document is refused at
+    // its first chunk, before JSON.parse (which would block everyone else) or the rest.
+    const body = await readTextWithin(
+      call.body,
+      config.maxBodyBytes,
+      config.bodyTimeoutMs,
+      jsonShapeScanner(RUN_BODY_LIMITS),
+    );
     if (!body.ok) {
-      return body.reason === 'too-large'
-        ? fail(
+      switch (body.reason) {
+        case 'too-large':
+          return fail(
             413,
             'PayloadTooLarge',
             `The request body is over the limit of ${config.maxBodyBytes} bytes.`,
             cors,
-          )
-        : fail(400, 'BadRequest', 'The request body is not valid JSON.', cors);
+          );
+        case 'refused':
+          return fail(
+            400,
+            'BadRequest',
+            `The request body is ${body.problem}; a run body is not.`,
+            cors,
+          );
+        case 'too-slow':
+          return fail(
+            408,
+            'RequestTimeout',
+            `The request body did not arrive within ${config.bodyTimeoutMs} ms.`,
+            cors,
+          );
+        default:
+          return fail(400, 'BadRequest', 'The request body is not valid JSON.', cors);
+      }
     }
     const sdk = withoutSdkOptions(body.text);
     if (!sdk.ok) return fail(400, 'BadRequest', sdk.message, cors);
@@ -220,16 +388,23 @@ export function createProxyCore(config: ResolvedOptions, upstream: Upstream): Pr
       const refusal = fail(checked.status, checked.error, scrub(checked.message), cors);
       return { ...refusal, model: checked.modelName };
     }
-    // Webhook mode: FASHN calls back on a URL only it knows (see webhook.ts).
-    const token = config.publicUrl ? newWebhookToken() : undefined;
-    if (token) await reserveWebhookToken(store, token);
-    const path = token && config.publicUrl ? runPathWithWebhook(config.publicUrl, token) : '/run';
-    const startedAt = now();
+    const problem = policyProblem(checked.inputs, config.policy);
+    if (problem !== undefined) {
+      return { ...fail(403, 'NotAllowedByShop', problem, cors), model: checked.modelName };
+    }
     // The text that was checked is the text that is sent: no second copy of the images.
-    const result = await callUpstream(path, 'POST', sdk.text, call.signal);
-    await rememberRun(result, sdk.text, checked.modelName, startedAt, token);
-    const answer = answerFrom(result, cors);
-    return { ...answer, model: checked.modelName };
+    const text = sdk.text;
+    const model = checked.modelName;
+    const result =
+      key === null
+        ? await sendRun(text, model, call.signal)
+        : await runOnce.run(
+            key,
+            await fingerprintOf(text),
+            () => sendRun(text, model, NEVER),
+            call.signal,
+          );
+    return { ...runAnswer(result, cors), model };
   }
 
   /** Shares what a run taught: its schedule, its webhook token, whether credits are left. */
@@ -334,6 +509,15 @@ export function createProxyCore(config: ResolvedOptions, upstream: Upstream): Pr
   }
 
   async function handle(call: ProxyCall, route: Route | undefined, started: number) {
+    if (!hostAllowed(new URL(call.selfOrigin()).host, config.hosts)) {
+      await call.body?.discard();
+      return fail(
+        403,
+        'HostNotAllowed',
+        'This proxy does not answer for this host name; see allowHosts.',
+        {},
+      );
+    }
     const decision = checkOrigin(call.header('origin'), call.selfOrigin, config.origins);
     if (decision.kind === 'refused') {
       return fail(
@@ -360,7 +544,13 @@ export function createProxyCore(config: ResolvedOptions, upstream: Upstream): Pr
         },
       };
     }
-    if (!route || !acceptsMethod(route, call.method)) {
+    const lookupKey =
+      route?.kind === 'run' && call.method === 'GET' ? call.header('idempotency-key') : null;
+    if (
+      !route ||
+      !acceptsMethod(route, call.method) ||
+      (route.kind === 'run' && call.method === 'GET' && lookupKey === null)
+    ) {
       return fail(
         404,
         'NotFound',
@@ -371,10 +561,21 @@ export function createProxyCore(config: ResolvedOptions, upstream: Upstream): Pr
     if (route.kind === 'invalid-id') {
       return fail(400, 'BadRequest', "id: must be 1 to 128 letters, digits, '-' or '_'.", cors);
     }
-    const refusal = await rateLimited(call, RATE_LIMIT_COSTS[route.kind], cors);
+    const cost = lookupKey === null ? RATE_LIMIT_COSTS[route.kind] : RATE_LIMIT_COSTS.status;
+    const refusal = await rateLimited(call, cost, cors);
     if (refusal) return refusal;
     switch (route.kind) {
       case 'run':
+        if (lookupKey !== null) {
+          if (!IDEMPOTENCY_KEY.test(lookupKey))
+            return fail(
+              400,
+              'BadRequest',
+              "Idempotency-Key: must be 8 to 128 letters, digits, '-' or '_'.",
+              cors,
+            );
+          return lookup(call, lookupKey, cors);
+        }
         return run(call, cors);
       case 'status':
         return status(call, route.id, started, cors);
@@ -427,12 +628,24 @@ function answerFrom(result: Upstreamed, cors: Record<string, string>): Outcome {
   };
 }
 
+/** A failure to get FASHN's answer; `sent` unless the connection was never made. */
 function failure(
   status: 502 | 504,
   error: 'BadGateway' | 'UpstreamTimeout',
   message: string,
+  sent = true,
 ): Upstreamed {
-  return { ok: false, status, error, message };
+  return { ok: false, status, error, message, sent };
+}
+
+/** Whether `error` (or a cause of it) says the connection was never made. */
+function neverSent(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause && depth < 4; depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string' && NEVER_SENT_CODES.has(code)) return true;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /** A refusal in FASHN's error shape. */
@@ -479,13 +692,4 @@ function waitIn(search: string): number | undefined {
   const wait = new URLSearchParams(search).get('wait');
   if (wait === null) return 0;
   return WAIT_PATTERN.test(wait) ? Number(wait) : undefined;
-}
-
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
 }

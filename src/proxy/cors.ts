@@ -15,8 +15,11 @@ export type OriginDecision =
 /** Methods the proxy answers; preflights advertise them. */
 const ALLOWED_METHODS = 'GET, POST, OPTIONS';
 
-/** Response headers a cross-origin page may read (the element honours Retry-After). */
-const EXPOSED_HEADERS = 'Retry-After';
+/**
+ * Response headers a cross-origin page may read: the element honours Retry-After
+ * and reads Idempotency-Support (the proxy remembers `Idempotency-Key`s).
+ */
+const EXPOSED_HEADERS = 'Retry-After, Idempotency-Support';
 
 /** How long a browser may cache a preflight answer, in seconds. */
 const PREFLIGHT_MAX_AGE = '600';

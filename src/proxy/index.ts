@@ -69,3 +69,10 @@ function webCall(request: Request): ProxyCall {
     toRequest: () => request,
   };
 }
+export {
+  DEFAULT_IDEMPOTENCY_TTL_MS,
+  createMemoryIdempotencyStore,
+  type IdempotencyRecord,
+  type IdempotencyStore,
+} from './idempotency.js';
+export type { ShopPolicy } from './policy.js';

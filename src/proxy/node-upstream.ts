@@ -10,7 +10,12 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { Upstream, UpstreamRequest, UpstreamResponse } from './upstream.js';
+import {
+  AnswerTooLarge,
+  type Upstream,
+  type UpstreamRequest,
+  type UpstreamResponse,
+} from './upstream.js';
 
 /**
  * Idle keep-alive sockets close after this long (undici's default too), before a
@@ -75,12 +80,25 @@ function responseOf(res: IncomingMessage, done: () => void): UpstreamResponse {
       if (value === undefined) return null;
       return Array.isArray(value) ? value.join(', ') : value;
     },
-    text: () =>
+    text: (maxBytes) =>
       new Promise<string>((resolve, reject) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.once('end', () => resolve(text));
+        if (Number(res.headers['content-length'] ?? '0') > maxBytes) {
+          res.destroy();
+          reject(new AnswerTooLarge(`answer over ${maxBytes} bytes`));
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let total = 0;
+        res.on('data', (chunk: Buffer) => {
+          total += chunk.byteLength;
+          if (total > maxBytes) {
+            res.destroy();
+            reject(new AnswerTooLarge(`answer over ${maxBytes} bytes`));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
         res.once('error', reject);
         res.once('close', () => {
           if (!res.complete) reject(new Error('FASHN closed the connection mid-answer'));

@@ -101,7 +101,7 @@ export function createFashnProxyNodeHandler(
   const handle = createProxyCore(config, upstream);
   const handler = mount(basePath, async (req, res, target) => {
     const answer = await handle(nodeCall(req, res, target, trustProxy));
-    writeAnswer(answer, res);
+    writeAnswer(answer, req, res);
   });
   return Object.assign(handler, { ready: handle.ready, close: () => handle.close() });
 }
@@ -202,15 +202,24 @@ function nodeBody(req: IncomingMessage): BodySource {
       return done ? undefined : value;
     },
     async discard() {
+      // Not read on: the answer closes the connection instead (see writeAnswer), so a
+      // refused upload stops costing bandwidth and time at once.
       await chunks?.return?.();
-      req.resume(); // throw the rest away
     },
   };
 }
 
-/** Writes the core's answer in one go, with its length. */
-function writeAnswer({ status, headers, body }: ProxyAnswer, res: ServerResponse): void {
+/**
+ * Writes the core's answer in one go, with its length. A body left unread (a
+ * refusal before or while reading it) is not drained: the connection closes.
+ */
+function writeAnswer(
+  { status, headers: answerHeaders, body }: ProxyAnswer,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
   if (res.destroyed) return; // the client is gone
+  const headers = req.complete ? answerHeaders : { ...answerHeaders, Connection: 'close' };
   if (body === null) {
     res.writeHead(status, headers).end();
     return;

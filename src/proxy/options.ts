@@ -4,19 +4,28 @@
  * Shared by the web handler and the Node adapter's fast path.
  */
 import { inputSchemas } from '../api/schemas.js';
-import { DEFAULT_MAX_BODY_BYTES } from './body.js';
+import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES } from './body.js';
 import { originPolicy, type OriginPolicy } from './cors.js';
+import { hostPolicy, type HostPolicy } from './hosts.js';
+import {
+  DEFAULT_IDEMPOTENCY_TTL_MS,
+  MIN_IDEMPOTENCY_TTL_MS,
+  createMemoryIdempotencyStore,
+  type IdempotencyStore,
+} from './idempotency.js';
+import { resolvePolicy, type ResolvedPolicy, type ShopPolicy } from './policy.js';
 import {
   DEFAULT_RATE_LIMIT,
   RATE_LIMIT_COSTS,
   type RateLimitConfig,
   type RateLimitStore,
 } from './rate-limit.js';
+import { createStoreIdempotencyStore } from './store/idempotency.js';
 import { createMemoryStore } from './store/memory.js';
 import type { ProxyStore } from './store/types.js';
 import type { InputSchema } from './validate.js';
 
-export interface FashnProxyOptions {
+export interface FashnProxyOptions extends ShopPolicy {
   /** FASHN API key. Required; it is sent upstream only and never answered or logged. */
   apiKey: string;
   /** FASHN's API base. Default `https://api.fashn.ai/v1`. */
@@ -33,8 +42,26 @@ export interface FashnProxyOptions {
    * Default: the proxy's own origin only. Requests without `Origin` are served.
    */
   allowOrigins?: readonly string[] | '*';
+  /**
+   * `Host` names served (DNS-rebinding guard): exact names, or `'*'` for any.
+   * Default: loopback names only (`localhost`, `127.0.0.1`, `[::1]`) while
+   * `allowOrigins` is not set, any host once it is; else 403 `HostNotAllowed`.
+   */
+  allowHosts?: readonly string[] | '*';
   /** Largest request body in bytes. Default 10 MiB; above it, 413 `PayloadTooLarge`. */
   maxBodyBytes?: number;
+  /** Longest time to receive a request body, in ms. Default 60 000; then 408 `RequestTimeout`. */
+  bodyTimeoutMs?: number;
+  /** Largest answer accepted from FASHN, in bytes. Default 32 MiB; above it, 502 `BadGateway`. */
+  maxUpstreamBytes?: number;
+  /**
+   * Where `Idempotency-Key` → prediction id is remembered. Default: in `store` when one
+   * is given (with Redis: shared by every instance, kept across restarts), else this
+   * process's memory (bounded; forgotten on restart).
+   */
+  idempotencyStore?: IdempotencyStore;
+  /** How long a key is remembered, in ms; at least 60 minutes (the resume window). Default 65 minutes. */
+  idempotencyTtlMs?: number;
   /**
    * Token bucket per client (see `RATE_LIMIT_COSTS`: run 6, status 1, cancel 1).
    * Default `{ capacity: 60, refillPerSecond: 1 }`; `false` turns it off.
@@ -95,7 +122,13 @@ export interface ResolvedOptions {
   fetchInjected: boolean;
   models: ReadonlyMap<string, InputSchema>;
   origins: OriginPolicy;
+  hosts: HostPolicy;
+  policy: ResolvedPolicy;
   maxBodyBytes: number;
+  bodyTimeoutMs: number;
+  maxUpstreamBytes: number;
+  idempotencyStore: IdempotencyStore;
+  idempotencyTtlMs: number;
   rateLimit: RateLimitConfig | false;
   rateLimitStore: RateLimitStore;
   store: ProxyStore;
@@ -113,6 +146,7 @@ export interface ResolvedOptions {
 const DEFAULT_UPSTREAM = 'https://api.fashn.ai/v1';
 const DEFAULT_MODELS: readonly string[] = ['face-to-model', 'tryon-v1.6'];
 const DEFAULT_UPSTREAM_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_UPSTREAM_BYTES = 32 * 1024 * 1024;
 const DEFAULT_LONG_POLL_MAX_MS = 25_000;
 const DEFAULT_LONG_POLL_INTERVAL_MS = 1_000;
 /** Below this, a long-poll would hammer FASHN for no visible gain. */
@@ -172,6 +206,16 @@ export function resolveOptions(options: FashnProxyOptions): ResolvedOptions {
   positive('maxBodyBytes', maxBodyBytes);
   const upstreamTimeoutMs = options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
   positive('upstreamTimeoutMs', upstreamTimeoutMs);
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  positive('bodyTimeoutMs', bodyTimeoutMs);
+  const maxUpstreamBytes = options.maxUpstreamBytes ?? DEFAULT_MAX_UPSTREAM_BYTES;
+  positive('maxUpstreamBytes', maxUpstreamBytes);
+  const idempotencyTtlMs = options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS;
+  if (typeof idempotencyTtlMs !== 'number' || !(idempotencyTtlMs >= MIN_IDEMPOTENCY_TTL_MS)) {
+    throw new TypeError(
+      `createFashnProxy: idempotencyTtlMs must be at least ${MIN_IDEMPOTENCY_TTL_MS} (the 60-minute resume window), got ${String(idempotencyTtlMs)}`,
+    );
+  }
 
   const longPollMaxMs =
     options.longPollMaxMs ??
@@ -215,7 +259,18 @@ export function resolveOptions(options: FashnProxyOptions): ResolvedOptions {
     fetchInjected: options.fetch !== undefined,
     models,
     origins: resolveOrigins(options.allowOrigins),
+    hosts: guarded('allowHosts', () =>
+      hostPolicy(options.allowHosts, options.allowOrigins === undefined),
+    ),
+    policy: guarded('policy', () => resolvePolicy(options)),
     maxBodyBytes,
+    bodyTimeoutMs,
+    maxUpstreamBytes,
+    // A shared store shares keys too; the memory default keeps its own bounded map.
+    idempotencyStore:
+      options.idempotencyStore ??
+      (options.store ? createStoreIdempotencyStore(options.store) : createMemoryIdempotencyStore()),
+    idempotencyTtlMs,
     rateLimit,
     rateLimitStore: options.rateLimitStore ?? store,
     store,
@@ -251,6 +306,14 @@ function resolveOrigins(allowOrigins: FashnProxyOptions['allowOrigins']): Origin
     return originPolicy(allowOrigins);
   } catch (error) {
     throw new TypeError(`createFashnProxy: allowOrigins: ${(error as Error).message}`);
+  }
+}
+
+function guarded<T>(what: string, resolve: () => T): T {
+  try {
+    return resolve();
+  } catch (error) {
+    throw new TypeError(`createFashnProxy: ${(error as Error).message}`, { cause: what });
   }
 }
 

@@ -22,7 +22,8 @@ const RUN_ROUTE = /\/run\/?$/;
 
 /** The methods each endpoint accepts from clients. */
 const METHODS: Record<RouteKind, readonly string[]> = {
-  run: ['POST'],
+  // GET with an Idempotency-Key asks what became of that run; it never sends one.
+  run: ['POST', 'GET'],
   status: ['GET'],
   // The element POSTs; FASHN's own page documents GET, which callers may copy.
   cancel: ['POST', 'GET'],

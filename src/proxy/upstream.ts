@@ -23,10 +23,15 @@ export interface UpstreamResponse {
   status: number;
   /** A response header by lower-case name, or `null`. */
   header(name: string): string | null;
-  /** The body as text; call once. */
-  text(): Promise<string>;
+  /** The body as text; call once. Rejects with `AnswerTooLarge` past `maxBytes`. */
+  text(maxBytes: number): Promise<string>;
   /** Throws the body away unread. */
   discard(): void;
+}
+
+/** Thrown by `text` when an answer is larger than the proxy accepts. */
+export class AnswerTooLarge extends Error {
+  override readonly name = 'AnswerTooLarge';
 }
 
 /** Sends a request without following redirects; rejects on network failure or abort. */
@@ -55,8 +60,34 @@ export function fetchUpstream(
     return {
       status: response.status,
       header: (name) => response.headers.get(name),
-      text: () => raceAbort(response.text(), signal),
+      text: (maxBytes) => raceAbort(readCapped(response, maxBytes), signal),
       discard: () => void response.body?.cancel().catch(() => undefined),
     };
   };
+}
+
+/** The body as UTF-8 text, never holding more than `maxBytes` of it. */
+async function readCapped(response: Response, maxBytes: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? '0');
+  if (declared > maxBytes || !response.body) {
+    await response.body?.cancel().catch(() => undefined);
+    if (declared > maxBytes) throw new AnswerTooLarge(`answer over ${maxBytes} bytes`);
+    return '';
+  }
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw new AnswerTooLarge(`answer over ${maxBytes} bytes`);
+    }
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
 }

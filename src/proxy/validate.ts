@@ -13,7 +13,7 @@ import { describeIssue, type inputSchemas } from '../api/schemas.js';
 export type InputSchema = (typeof inputSchemas)[keyof typeof inputSchemas];
 
 export type RunCheck =
-  | { ok: true; modelName: string }
+  | { ok: true; modelName: string; inputs: Record<string, unknown> }
   | {
       ok: false;
       status: 400 | 403;
@@ -81,7 +81,7 @@ export function checkRunBody(text: string, models: ReadonlyMap<string, InputSche
     return { ...badRequest(describeIssue({ issues })), modelName };
   }
   // Forwarded exactly as sent: validated (no unknown keys), not rewritten with defaults.
-  return { ok: true, modelName };
+  return { ok: true, modelName, inputs: inputs as Record<string, unknown> };
 }
 
 /**

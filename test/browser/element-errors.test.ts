@@ -168,14 +168,23 @@ describe('<fashn-try-on> errors and their ways out', () => {
     expect(runs).to.deep.equal(['tryon-v1.6', 'tryon-v1.6']); // the avatar was kept
   });
 
-  it('FASHN unreachable behind the proxy is a retriable proxy error', async () => {
+  it('FASHN lost behind the proxy: the run may have started, so it is not re-sent; Try again is offered', async () => {
     const { el, errors } = await failWith({
       kind: 'run',
       model: 'tryon-v1.6',
       network: true,
       times: 20,
     });
-    expect(errors[0]).to.include({ code: 'proxy-error', step: 'tryon', retriable: true });
+    expect(errors[0]).to.include({
+      code: 'network',
+      fashnName: 'RunOutcomeUnknown',
+      step: 'tryon',
+      retriable: true,
+    });
+    const tryons = (await emulatorLog()).filter(
+      (r) => r.kind === 'run' && r.model === 'tryon-v1.6',
+    );
+    expect(tryons).to.have.length(1);
     expect(control(el, 'Try again')).to.not.equal(undefined);
   });
 

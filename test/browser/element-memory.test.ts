@@ -312,8 +312,9 @@ describe('<fashn-try-on> memory', () => {
     });
     void first.useSelfie(await selfie()).catch(() => {});
     const store = db.store();
+    // Recorded with its key before it is sent, then with its id once FASHN issued one.
     const tryonPending = async () =>
-      (await store.listPending()).find((p) => p.model === 'tryon-v1.6');
+      (await store.listPending()).find((p) => p.model === 'tryon-v1.6' && p.predictionId);
     await until(tryonPending, 'try-on recorded');
     const pending = await tryonPending();
     expect(pending).to.include({ model: 'tryon-v1.6', garment });

@@ -99,7 +99,13 @@ interface SetupOptions {
 /** A client wired to a fresh emulator through `fetch`, on virtual time. */
 function setup(options: SetupOptions = {}) {
   const time = new VirtualTime();
-  const emulator = createFashnEmulator({ speed: 1, now: time.clock, ...options.emulator });
+  // Output URLs as FASHN's CDN serves them: https (the client refuses anything else).
+  const emulator = createFashnEmulator({
+    speed: 1,
+    now: time.clock,
+    publicUrl: 'https://cdn.fashn.test/v1',
+    ...options.emulator,
+  });
   const sent: Request[] = [];
   const fetch: typeof globalThis.fetch = async (input, init) => {
     const request = new Request(input, init);
@@ -123,8 +129,13 @@ function setup(options: SetupOptions = {}) {
     random: () => 0.5,
     ...options.client,
   });
-  const count = (kind: 'run' | 'status' | 'cancel') =>
-    emulator.requests.filter((r) => r.kind === kind).length;
+  /** Requests of a kind; 'run' counts POSTs (runs sent), 'lookup' the GETs asking after a key. */
+  const count = (kind: 'run' | 'status' | 'cancel' | 'lookup') =>
+    emulator.requests.filter((r) =>
+      kind === 'lookup'
+        ? r.kind === 'run' && r.method === 'GET'
+        : r.kind === kind && (kind !== 'run' || r.method === 'POST'),
+    ).length;
   return { time, emulator, client, sent, count };
 }
 
@@ -135,10 +146,15 @@ function setup(options: SetupOptions = {}) {
  */
 function setupThroughProxy(oneWayMs = 20) {
   const time = new VirtualTime();
-  const emulator = createFashnEmulator({ speed: 1, now: time.clock });
+  const emulator = createFashnEmulator({
+    speed: 1,
+    now: time.clock,
+    publicUrl: 'https://cdn.fashn.test/v1',
+  });
   const proxy = createFashnProxy({
     apiKey: 'sk-proxy',
     upstream: BASE_URL,
+    allowHosts: ['shop.test'],
     fetch: async (input, init) => {
       time.inFlight += 1;
       try {
@@ -158,8 +174,18 @@ function setupThroughProxy(oneWayMs = 20) {
       const request = new Request(input, init);
       if (request.url.includes('/status/')) statusUrls.push(request.url);
       await time.sleep(oneWayMs);
-      const response = await proxy(request);
-      const body = await response.text();
+      // A run never waits on the virtual clock, but its Idempotency-Key fingerprint is
+      // hashed off the main thread: in flight, so the clock cannot skip ahead meanwhile.
+      const isRun = request.method === 'POST';
+      if (isRun) time.inFlight += 1;
+      let response: Response;
+      let body: string;
+      try {
+        response = await proxy(request);
+        body = await response.text();
+      } finally {
+        if (isRun) time.inFlight -= 1;
+      }
       await time.sleep(oneWayMs);
       return new Response(body, { status: response.status, headers: response.headers });
     },
@@ -536,11 +562,12 @@ describe('FashnClient against the emulator', () => {
     assert.equal(result.durationMs, time.now - startedAt);
   });
 
-  it('retries run on 5xx and network errors, reporting each retry', async () => {
-    const { time, client, emulator, count } = setup();
+  it('sends run again only after answers that prove nothing started: a vouched 5xx, a 429', async () => {
+    const { time, client, emulator, count, sent } = setup();
+    const vouched = { 'idempotency-support': 'run' };
     emulator.inject([
-      { kind: 'run', status: 503, times: 2 },
-      { kind: 'run', network: true },
+      { kind: 'run', status: 503, headers: vouched, times: 2 },
+      { kind: 'run', status: 429, body: { error: 'RateLimitExceeded', message: 'slow down' } },
     ]);
     const events: PredictProgress[] = [];
     const result = await time.run(
@@ -548,6 +575,11 @@ describe('FashnClient against the emulator', () => {
     );
     assert.ok(result.output.length === 1);
     assert.equal(count('run'), 4);
+    const keys = new Set(
+      sent.filter((r) => r.url.endsWith('/run')).map((r) => r.headers.get('idempotency-key')),
+    );
+    assert.equal(keys.size, 1, 'every attempt names the same logical run');
+    assert.match([...keys][0] ?? '', /^[0-9a-f]{32}$/); // 128 random bits
     const retries = retrying(events);
     assert.deepEqual(
       retries.map((event) => [
@@ -559,9 +591,31 @@ describe('FashnClient against the emulator', () => {
       [
         [1, 250, 'proxy-error', 503],
         [2, 500, 'proxy-error', 503],
-        [3, 1000, 'network', undefined],
+        [3, 1000, 'rate-limited', 429],
       ],
     );
+  });
+
+  it('never sends run again once it may have reached FASHN: asks after the key instead', async () => {
+    const cases: Parameters<ReturnType<typeof setup>['emulator']['inject']>[0][] = [
+      { kind: 'run', network: true },
+      { kind: 'run', loseAnswer: true },
+      { kind: 'run', status: 503 },
+      { kind: 'run', status: 502, body: '<html><body>Bad Gateway</body></html>' },
+      { kind: 'run', status: 408 },
+    ];
+    for (const rule of cases) {
+      const { time, client, emulator, count } = setup();
+      emulator.inject(rule);
+      await assert.rejects(
+        time.run(client.predict('face-to-model', AVATAR_INPUTS)),
+        fashnError({ code: 'network', fashnName: 'RunOutcomeUnknown', retriable: true }),
+      );
+      assert.equal(count('run'), 1, JSON.stringify(rule));
+      // FASHN itself knows no keys: the question is asked once and answered 404.
+      assert.equal(count('lookup'), 1, JSON.stringify(rule));
+      assert.equal(count('status'), 0);
+    }
   });
 
   it('gives up after the run attempts with the last error, retriable', async () => {
@@ -570,11 +624,7 @@ describe('FashnClient against the emulator', () => {
       expected: object,
     ][] = [
       [
-        { kind: 'run', network: true, times: 9 },
-        { code: 'network', retriable: true },
-      ],
-      [
-        { kind: 'run', status: 500, times: 9 },
+        { kind: 'run', status: 500, headers: { 'idempotency-support': 'run' }, times: 9 },
         { code: 'proxy-error', httpStatus: 500, retriable: true },
       ],
       [
@@ -585,10 +635,6 @@ describe('FashnClient against the emulator', () => {
           times: 9,
         },
         { code: 'rate-limited', httpStatus: 429, fashnName: 'RateLimitExceeded', retriable: true },
-      ],
-      [
-        { kind: 'run', status: 502, body: '<html><body>Bad Gateway</body></html>', times: 9 },
-        { code: 'proxy-error', httpStatus: 502, retriable: true },
       ],
     ];
     for (const [rule, expected] of cases) {
@@ -664,7 +710,9 @@ describe('FashnClient against the emulator', () => {
     await assert.rejects(
       time.run(client.run('face-to-model', AVATAR_INPUTS)),
       (error: FashnError) => {
-        assert.match(error.message, /proxy answered something unexpected.*502/);
+        // A gateway's page after the run left: it may have started, so it is not sent again.
+        assert.equal(error.fashnName, 'RunOutcomeUnknown');
+        assert.match((error.cause as Error).message, /proxy answered something unexpected.*502/);
         return true;
       },
     );

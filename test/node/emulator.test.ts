@@ -400,6 +400,28 @@ describe('emulator: faults', () => {
     assert.equal(dropped.httpStatus, undefined);
   });
 
+  it('loseAnswer: the run creates its prediction, then the connection drops', async () => {
+    const { emulator } = setup();
+    emulator.inject({ kind: 'run', loseAnswer: true });
+    await assert.rejects(
+      call(emulator, 'POST', '/run', { model_name: 'face-to-model', inputs: { face_image: FACE } }),
+      (error: unknown) => error instanceof TypeError,
+    );
+    const [created] = [...emulator.predictions.values()];
+    assert.ok(created, 'the prediction exists although nobody learned its id');
+    const entry = emulator.requests.find((r) => r.kind === 'run')!;
+    assert.equal(entry.predictionId, created.id);
+    assert.equal(entry.httpStatus, undefined);
+    assert.equal(entry.faulted, true);
+    assert.equal((await status(emulator, created.id)).status, 'starting');
+  });
+
+  it('refuses loseAnswer combined with a status or network fault', () => {
+    const { emulator } = setup();
+    assert.throws(() => emulator.inject({ loseAnswer: true, status: 500 }), /loseAnswer/);
+    assert.throws(() => emulator.inject({ loseAnswer: true, network: true }), /loseAnswer/);
+  });
+
   it('delays the answer by delayMs (real time, not scaled)', async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     const { emulator } = setup();

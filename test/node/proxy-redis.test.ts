@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { solidJpegDataUrl } from '../../src/emulator/test-images.js';
 import { createRedisStore, type RedisStore } from '../../src/proxy/node.js';
-import { TEST_KEY, freePort, serveEmulator, startProcess } from '../support/servers.js';
+import { TEST_KEY, freePort, serveEmulator, startProcess, until } from '../support/servers.js';
 
 const FACE = solidJpegDataUrl(48, 48, [205, 160, 130]);
 const RUN = JSON.stringify({ model_name: 'face-to-model', inputs: { face_image: FACE } });
@@ -53,6 +53,8 @@ describe(
       await fashn?.close();
       await redis?.stop();
     });
+
+    const runRequests = () => fashn.emulator.requests.filter((r) => r.kind === 'run').length;
 
     async function store(prefix: string): Promise<RedisStore> {
       const created = await createRedisStore({ url: redisUrl, prefix });
@@ -169,6 +171,90 @@ describe(
         assert.equal(other.status, 200);
       } finally {
         await Promise.all([a.stop(), b.stop()]);
+      }
+    });
+
+    it('Idempotency-Key across instances: a run whose answer was lost at A is joined at B, never run twice', async () => {
+      const instance = () =>
+        startProcess(process.execPath, ['--import', 'tsx', 'test/support/proxy-instance.ts'], {
+          env: {
+            UPSTREAM: fashn.upstream,
+            REDIS_URL: redisUrl,
+            REDIS_PREFIX: 't3:',
+            API_KEY: TEST_KEY,
+          },
+          ready: /READY (\S+)/,
+        });
+      const [a, b] = await Promise.all([instance(), instance()]);
+      try {
+        const runsBefore = runRequests();
+        const key = 'k-lost-at-a-0123456789';
+        const post = (url: string, signal?: AbortSignal) =>
+          fetch(`${url}/run`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'idempotency-key': key },
+            body: RUN,
+            signal,
+          });
+        // FASHN holds this run for 800 ms; the shopper's connection to A dies meanwhile.
+        fashn.emulator.inject({ kind: 'run', delayMs: 800 });
+        const lost = new AbortController();
+        const atA = post(a.match[1]!, lost.signal);
+        await until(() => runRequests() > runsBefore);
+        lost.abort();
+        await assert.rejects(atA);
+
+        // The retry reaches B while A's run is still pending at FASHN: B waits for A's answer.
+        const atB = await post(b.match[1]!);
+        assert.equal(atB.status, 200);
+        const { id } = (await atB.json()) as { id: string };
+        assert.equal(runRequests() - runsBefore, 1, 'one run reached FASHN');
+        assert.ok(fashn.emulator.predictions.has(id), 'the id is the prediction A started');
+        // Asking A afterwards (GET …/run with the key) names the same prediction.
+        const lookup = await fetch(`${a.match[1]!}/run`, { headers: { 'idempotency-key': key } });
+        assert.equal(lookup.status, 200);
+        assert.equal(((await lookup.json()) as { id: string }).id, id);
+        assert.equal(runRequests() - runsBefore, 1);
+      } finally {
+        await Promise.all([a.stop(), b.stop()]);
+      }
+    });
+
+    it('Idempotency-Key survives a proxy restart on Redis', async () => {
+      const instance = () =>
+        startProcess(process.execPath, ['--import', 'tsx', 'test/support/proxy-instance.ts'], {
+          env: {
+            UPSTREAM: fashn.upstream,
+            REDIS_URL: redisUrl,
+            REDIS_PREFIX: 't4:',
+            API_KEY: TEST_KEY,
+          },
+          ready: /READY (\S+)/,
+        });
+      const key = 'k-restart-0123456789';
+      const headers = { 'content-type': 'application/json', 'idempotency-key': key };
+      const runsBefore = runRequests();
+      const first = await instance();
+      let id: string;
+      try {
+        const run = await fetch(`${first.match[1]!}/run`, { method: 'POST', headers, body: RUN });
+        assert.equal(run.status, 200);
+        id = ((await run.json()) as { id: string }).id;
+      } finally {
+        await first.stop();
+      }
+      const second = await instance();
+      try {
+        const url = second.match[1]!;
+        const lookup = await fetch(`${url}/run`, { headers: { 'idempotency-key': key } });
+        assert.equal(lookup.status, 200);
+        assert.equal(((await lookup.json()) as { id: string }).id, id);
+        const again = await fetch(`${url}/run`, { method: 'POST', headers, body: RUN });
+        assert.equal(again.status, 200);
+        assert.equal(((await again.json()) as { id: string }).id, id);
+        assert.equal(runRequests() - runsBefore, 1, 'the restarted proxy did not run it again');
+      } finally {
+        await second.stop();
       }
     });
   },

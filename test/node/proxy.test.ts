@@ -106,7 +106,13 @@ async function setup(
   const emulator = createFashnEmulator({ speed: 0.01, jitter: 0, apiKey: KEY, ...emulatorOptions });
   const received: Received[] = [];
   const logs: string[] = [];
-  const common = { apiKey: KEY, log: (line: string) => logs.push(line), ...options };
+  // A proxy deployed on the shop's own domain names it (the DNS-rebinding guard).
+  const common = {
+    apiKey: KEY,
+    allowHosts: [new URL(SHOP).hostname],
+    log: (line: string) => logs.push(line),
+    ...options,
+  };
   let upstream: string;
   let ask: (url: string, init: RequestInit & { duplex?: 'half' }) => Promise<Response>;
 
@@ -1268,7 +1274,12 @@ describe('Node adapter', { timeout: 20_000 }, () => {
     const plainBase = await serve((req, res) => void plain(req, res));
     assert.equal((await fetchText(`${plainBase}/status/abc`, { headers })).status, 403);
 
-    const behindNginx = createFashnProxyNodeHandler({ apiKey: KEY, upstream, trustProxy: true });
+    const behindNginx = createFashnProxyNodeHandler({
+      apiKey: KEY,
+      upstream,
+      trustProxy: true,
+      allowHosts: ['shop.example'],
+    });
     const trustedBase = await serve((req, res) => void behindNginx(req, res));
     const answer = await fetchText(`${trustedBase}/status/abc`, { headers });
     assert.equal(answer.status, 404); // reached FASHN, which does not know "abc"

@@ -8,6 +8,8 @@ app.use(
   createFashnProxyNodeHandler({
     apiKey: process.env.FASHN_API_KEY!,
     upstream: process.env.FASHN_API_BASE,
+    // Your shop's host names (loopback names such as localhost are always served).
+    allowHosts: ['shop.example.com'],
     basePath: '/api/fashn',
   }),
 );

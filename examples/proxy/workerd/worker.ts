@@ -15,6 +15,8 @@ export default {
     proxy ??= createFashnProxy({
       apiKey: env.FASHN_API_KEY,
       upstream: env.FASHN_API_BASE,
+      // Your shop's host names (loopback names such as localhost are always served).
+      allowHosts: ['shop.example.com'],
       // Cloudflare sets this header itself; a client cannot choose its bucket.
       clientKey: (req) => req.headers.get('cf-connecting-ip') ?? 'anonymous',
     });

@@ -7,6 +7,8 @@ function fashn(request: Request): Promise<Response> {
   proxy ??= createFashnProxy({
     apiKey: process.env.FASHN_API_KEY ?? '',
     upstream: process.env.FASHN_API_BASE,
+    // Your shop's host names (loopback names such as localhost are always served).
+    allowHosts: ['shop.example.com'],
   });
   return proxy(request);
 }
