@@ -5,7 +5,7 @@
  * Nothing FASHN sends reaches a browser as raw text, so `\u`-escaped or
  * otherwise encoded copies of the key cannot slip through a text search.
  */
-import { readRefusal, readRunId, readStatus } from '../api/answers.js';
+import { readExpectedMs, readRefusal, readRunId, readStatus } from '../api/answers.js';
 import { ANSWER_LIMITS, jsonShapeProblem } from './json-shape.js';
 import { PREDICTION_ID } from './routes.js';
 
@@ -36,7 +36,13 @@ export function rebuildAnswer(
   const ok = httpStatus >= 200 && httpStatus < 300;
   if (ok && kind === 'run') {
     const id = readRunId(value);
-    if (id !== undefined && PREDICTION_ID.test(id)) return { ok: true, body: { id, error: null } };
+    if (id !== undefined && PREDICTION_ID.test(id)) {
+      // The emulator's expected_duration_ms (a bounded number) lets progress follow its speed.
+      const expectedMs = readExpectedMs(value);
+      const body: Record<string, unknown> = { id, error: null };
+      if (expectedMs !== undefined) body.expected_duration_ms = expectedMs;
+      return { ok: true, body };
+    }
   } else if (ok) {
     const status = readStatus(value, false);
     if (typeof status !== 'string' && PREDICTION_ID.test(status.id)) {

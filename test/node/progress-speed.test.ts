@@ -47,7 +47,8 @@ describe('emulator speed → progress estimate', () => {
     const seen: PredictProgress[] = [];
     const result = await client.predict(
       'face-to-model',
-      { face_image: PHOTO },
+      // Base64 outputs, as the element asks: the client takes only https:, data:image or blob: URLs.
+      { face_image: PHOTO, return_base64: true },
       { onProgress: (progress) => seen.push(progress) },
     );
     const withId = seen.filter((progress) => progress.predictionId);

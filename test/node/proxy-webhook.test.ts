@@ -107,7 +107,7 @@ describe('webhook mode', { timeout: 30_000 }, () => {
       const first = String((await call('/run', { method: 'POST', body: RUN })).json.id);
       assert.equal((await call(`/status/${first}?wait=20000`)).json.status, 'completed');
       assert.equal(hooks.length, 1);
-      const hook = hooks[0]!;
+      const hook = hooks[0];
       assert.ok(hook.url.startsWith(`${base}/webhook/`), hook.url);
       assert.match(hook.url, /\/webhook\/[A-Za-z0-9_-]{43}$/);
       // A replay (spent token) is refused.
@@ -123,7 +123,7 @@ describe('webhook mode', { timeout: 30_000 }, () => {
         status: 'completed',
         output: ['https://evil.example/x.png'],
       });
-      const doubted = await fetch(hooks[1]!.url, { method: 'POST', body: evil });
+      const doubted = await fetch(hooks[1].url, { method: 'POST', body: evil });
       assert.equal(doubted.status, 200);
       assert.equal(recording.statusCalls(second), 1, 'one confirming status request');
       const done = await call(`/status/${second}`);
@@ -216,6 +216,7 @@ describe('held requests and abort listeners', { timeout: 30_000 }, () => {
         upstream: fashn.upstream,
         rateLimit: false,
         longPollIntervalMs: 100,
+        allowHosts: ['proxy.test'],
       });
       const base = 'http://proxy.test/api/fashn';
       const run = await proxy(new Request(`${base}/run`, { method: 'POST', body: RUN }));
@@ -224,6 +225,8 @@ describe('held requests and abort listeners', { timeout: 30_000 }, () => {
         Array.from({ length: 30 }, async () => {
           for (;;) {
             const answer = await proxy(new Request(`${base}/status/${id}?wait=20000`));
+            // A refusal would otherwise spin this loop: fail instead.
+            assert.equal(answer.status, 200, await answer.clone().text());
             const { status } = (await answer.json()) as { status: string };
             if (status === 'completed') return status;
           }
