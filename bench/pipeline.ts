@@ -56,7 +56,7 @@ export const pipelineSection: Section = {
             rows.push([
               ENGINE_LABELS[engine],
               `${size.label} (${size.width}×${size.height}, ${mib(m.inputBytes)} JPEG)`,
-              fmt(bare),
+              `${fmt(bare)} (${fmt(median(m.resolvedMs))})`,
               fmt(ours),
               `${fmt(ratio, 2)}× (pairs: ${fmt(pairRatio, 2)}×)`,
               `${kib(median(m.outputBytes))} (${m.outputWidth}×${m.outputHeight})`,
@@ -74,7 +74,7 @@ export const pipelineSection: Section = {
         [
           'engine',
           'input',
-          'bare decode, median ms',
+          'bare decode, median ms (createImageBitmap alone)',
           'normalizeImage, median ms',
           'ratio of medians (median of pair ratios)',
           'output (median)',
@@ -85,7 +85,7 @@ export const pipelineSection: Section = {
       return {
         table,
         notes: [
-          `Each engine against its own bare decode (Chromium and Firefox take the reduced-scale \`ImageDecoder\` path for large JPEGs, WebKit has no \`ImageDecoder\` and decodes with \`createImageBitmap\`'s resize). ${SIZES.map((s) => `${s.runs} (${s.label})`).join(' and ')} runs of each after one warm-up of each, alternating (bare = \`createImageBitmap(blob)\` + \`close()\` at full size; ours = \`normalizeImage(blob)\` with its defaults). Inputs are drawn in the page: gradients, soft shapes and sensor-like noise, JPEG quality 0.9.`,
+          `Each engine against its own bare decode (Chromium and Firefox take the reduced-scale \`ImageDecoder\` path for large JPEGs and scale its frame on the canvas; WebKit has no \`ImageDecoder\`, decodes with \`createImageBitmap\`'s resize and hands the bitmap to the encoder without a 2D draw). ${SIZES.map((s) => `${s.runs} (${s.label})`).join(' and ')} runs of each after one warm-up of each, alternating (bare = \`createImageBitmap(blob)\` at full size until one pixel of it has been read back, then \`close()\`: WebKit resolves \`createImageBitmap\` before its pixels are usable and finishes the work on first use, so the promise alone, in brackets, undercounts its decode; in Chromium and Firefox the two agree; ours = \`normalizeImage(blob)\` with its defaults). Inputs are drawn in the page: gradients, soft shapes and sensor-like noise, JPEG quality 0.9.`,
           ...notes,
         ],
       };

@@ -1,8 +1,11 @@
 /**
  * Browser side of table 2 (bundled by bench/pipeline.ts): makes photo-like
  * JPEGs of a given size, then times `normalizeImage` against the browser's
- * bare decode (`createImageBitmap` + `close`) of the same file, alternating
- * the two so drift hits both alike.
+ * bare decode of the same file, alternating the two so drift hits both alike.
+ * The bare decode is `createImageBitmap` until one pixel of the bitmap has
+ * been read back: WebKit resolves `createImageBitmap` before the pixels can
+ * be used and does the rest of the work on first use (a 1-pixel read of a
+ * fresh 12 MP bitmap costs it about as much again; Chromium and Firefox ~0 ms).
  */
 import { normalizeImage } from '../../src/capture/normalize.js';
 
@@ -16,6 +19,8 @@ export interface PipelineRun {
 export interface PipelineMeasure {
   inputBytes: number;
   bareMs: number[];
+  /** When `createImageBitmap` alone resolved, in each bare run. */
+  resolvedMs: number[];
   oursMs: number[];
   outputBytes: number[];
   outputWidth: number;
@@ -68,9 +73,16 @@ async function photoLikeJpeg(width: number, height: number): Promise<Blob> {
   return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
 }
 
-async function bareDecode(blob: Blob): Promise<void> {
+/** Decodes until a pixel is readable; resolves with when `createImageBitmap` itself resolved. */
+async function bareDecode(blob: Blob): Promise<number> {
+  const started = performance.now();
   const bitmap = await createImageBitmap(blob);
+  const resolved = performance.now() - started;
+  const context = new OffscreenCanvas(1, 1).getContext('2d')!;
+  context.drawImage(bitmap, 0, 0, 1, 1, 0, 0, 1, 1);
+  context.getImageData(0, 0, 1, 1);
   bitmap.close();
+  return resolved;
 }
 
 /** Runs one size: warm-up, then `runs` alternating pairs. */
@@ -87,6 +99,7 @@ export async function measurePipeline({
   const result: PipelineMeasure = {
     inputBytes: blob.size,
     bareMs: [],
+    resolvedMs: [],
     oursMs: [],
     outputBytes: [],
     outputWidth: first.width,
@@ -98,7 +111,7 @@ export async function measurePipeline({
     for (const which of order) {
       const started = performance.now();
       if (which === 'bare') {
-        await bareDecode(blob);
+        result.resolvedMs.push(await bareDecode(blob));
         result.bareMs.push(performance.now() - started);
       } else {
         const out = await normalizeImage(blob);

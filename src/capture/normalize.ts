@@ -131,12 +131,12 @@ export async function normalizeImage(
 
   const scale = Math.min(1, settings.maxSide / Math.max(header.width, header.height));
   const resizeWidth = scale < 1 ? Math.max(1, Math.round(header.width * scale)) : undefined;
-  const image =
+  const image: Picture =
     (!options.createImageBitmap &&
       header.format === 'jpeg' &&
       resizeWidth &&
       (await decodeScaled(source, header, resizeWidth))) ||
-    (await decode(source, header.format, resizeWidth, options.createImageBitmap));
+    picture(await decode(source, header.format, resizeWidth, options.createImageBitmap));
   try {
     throwIfAborted(signal);
     const shown = orientedSize(orientation, image.width, image.height);
@@ -149,6 +149,7 @@ export async function normalizeImage(
       image,
       orientation,
       fitWithin(shown, settings.maxSide),
+      header.format === 'jpeg',
       settings,
       signal,
     );
@@ -159,7 +160,7 @@ export async function normalizeImage(
       orientation: header.orientation,
     };
   } finally {
-    image.close();
+    image.source.close();
   }
 }
 
@@ -250,14 +251,15 @@ async function inspect(
  * then taking pixels away, until the JPEG fits in `maxBytes`.
  */
 async function encodeWithinBudget(
-  image: ImageBitmap,
+  image: Picture,
   orientation: number,
   size: Size,
+  opaque: boolean,
   settings: Settings,
   signal: AbortSignal | undefined,
 ): Promise<{ blob: Blob; width: number; height: number; quality: number }> {
   let quality = settings.quality;
-  let canvas = render(image, orientation, size);
+  let canvas = render(image, orientation, size, opaque);
   for (let shrinks = 0; ;) {
     const blob = await encodeJpeg(canvas, quality);
     throwIfAborted(signal);
@@ -275,7 +277,8 @@ async function encodeWithinBudget(
       width: Math.max(1, Math.round(size.width * factor)),
       height: Math.max(1, Math.round(size.height * factor)),
     };
-    canvas = render(image, orientation, size);
+    // From the last canvas: upright, on white, at most 2× larger (the image may be spent).
+    canvas = render(picture(canvas), 1, size, false);
   }
 }
 
@@ -292,18 +295,29 @@ async function encodeJpeg(canvas: OffscreenCanvas, quality: number): Promise<Blo
 
 // ---------------------------------------------------------------- decoding
 
+/** A decoded picture in stored orientation, with its size. */
+interface Picture extends Size {
+  source: CanvasImageSource & { close(): void };
+}
+
+function picture(source: ImageBitmap | OffscreenCanvas): Picture {
+  const { width, height } = source;
+  return { source: source as Picture['source'], width, height };
+}
+
 /**
  * Decodes a JPEG at the smallest scale n/8 the decoder produces cheaply (in
- * the DCT, skipping most of the work) that still covers `resizeWidth`, then
- * downscales that with high quality: about half the cost of decoding every
- * pixel first. Undefined, for the usual decode, where `ImageDecoder` is
- * missing, fails or picks another size.
+ * the DCT, skipping most of the work) that still covers `resizeWidth`; the
+ * canvas then downscales that frame with high quality (not
+ * `createImageBitmap`'s resize, which costs Firefox more than the decode).
+ * About half the cost of decoding every pixel first. Undefined, for the
+ * usual decode, where `ImageDecoder` is missing, fails or picks another size.
  */
 async function decodeScaled(
   blob: Blob,
   { width, height }: Size,
   resizeWidth: number,
-): Promise<ImageBitmap | undefined> {
+): Promise<Picture | undefined> {
   const eighths = Math.ceil((8 * resizeWidth) / width);
   if (typeof ImageDecoder !== 'function' || eighths > 7) return undefined;
   let frame: VideoFrame | undefined;
@@ -319,13 +333,13 @@ async function decodeScaled(
     } finally {
       decoder.close();
     }
-    if (frame.displayWidth < resizeWidth) return undefined;
-    return await createImageBitmap(frame, { resizeWidth, resizeQuality: 'high' });
+    if (frame.displayWidth >= resizeWidth)
+      return { source: frame, width: frame.displayWidth, height: frame.displayHeight };
   } catch {
-    return undefined;
-  } finally {
-    frame?.close();
+    // the usual decode follows
   }
+  frame?.close();
+  return undefined;
 }
 
 /** Decodes `blob` in stored orientation, downscaled to `width` (height by aspect ratio) when given. */
@@ -358,12 +372,22 @@ interface Size {
 /**
  * Draws the picture at `size` (displayed orientation) on white. When the
  * decoder did not downscale, halves first so the last step is at most 2×:
- * one big step would skip pixels and alias.
+ * one big step would skip pixels and alias. An opaque, upright bitmap already
+ * at `size` is handed over without drawing: WebKit's 2D draw of a bitmap
+ * costs more than its decode.
  */
-function render(image: ImageBitmap, orientation: number, size: Size): OffscreenCanvas {
+function render(image: Picture, orientation: number, size: Size, opaque: boolean): OffscreenCanvas {
   const stored = orientedSize(orientation, size.width, size.height);
-  let source: CanvasImageSource = image;
-  let { width, height } = image;
+  let { source, width, height } = image as { source: CanvasImageSource } & Size;
+  if (opaque && orientation === 1 && source instanceof ImageBitmap) {
+    const canvas = new OffscreenCanvas(width, height);
+    const context =
+      width === size.width && height === size.height && canvas.getContext('bitmaprenderer');
+    if (context) {
+      context.transferFromImageBitmap(source);
+      return canvas;
+    }
+  }
   while (width >= stored.width * 2 && height >= stored.height * 2) {
     const half = { width: Math.ceil(width / 2), height: Math.ceil(height / 2) };
     const [step, context] = canvas2d(half);
