@@ -30,7 +30,7 @@ export async function bundlePage(entry: string): Promise<string> {
   });
   if (result.outputFiles.length !== 1)
     throw new Error(`${entry}: expected one file, got ${result.outputFiles.length}`);
-  return result.outputFiles[0]!.text;
+  return result.outputFiles[0].text;
 }
 
 export type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;

@@ -107,7 +107,7 @@ function flowOf(outputFiles: readonly OutputFile[], metafile: Metafile): Flow {
     outputs[path]?.entryPoint === 'src/element/photo-check.ts';
   const loadedBy = (path: string, seen = new Set<string>()): Set<string> => {
     seen.add(path);
-    for (const { path: next } of outputs[path]!.imports) {
+    for (const { path: next } of outputs[path].imports) {
       if (!seen.has(next) && outputs[next] && !isLanguage(next) && !isReviewCheck(next))
         loadedBy(next, seen);
     }
@@ -157,7 +157,7 @@ async function buildSource(contents: string): Promise<FileSize> {
   });
   const js = result.outputFiles.filter((file) => file.path.endsWith('.js'));
   if (js.length !== 1) throw new Error(`expected one JS file, got ${js.length}`);
-  return sizeOf('bench-entry.js', js[0]!.contents);
+  return sizeOf('bench-entry.js', js[0].contents);
 }
 
 /**

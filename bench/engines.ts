@@ -35,7 +35,7 @@ export async function openEnginePage(engine: Engine, url: string): Promise<Engin
       const browser = await remote({
         hostname: driver.hostname,
         port: driver.port,
-        capabilities: driver.capabilities as WebdriverIO.Capabilities,
+        capabilities: driver.capabilities,
         logLevel: 'error',
       });
       await browser.setTimeout({ script: SCRIPT_TIMEOUT_MS });
@@ -75,7 +75,7 @@ export async function openEnginePage(engine: Engine, url: string): Promise<Engin
   const page = await browser.newPage();
   await page.goto(url);
   return {
-    evaluate: (fn, arg) => page.evaluate(fn as never, arg as never) as never,
+    evaluate: (fn, arg) => page.evaluate(fn as never, arg as never),
     waitFor: async (fn) => {
       await page.waitForFunction(fn, { timeout: 60_000 });
     },

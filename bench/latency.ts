@@ -95,7 +95,7 @@ function counting(base: typeof fetch, counts: Map<string, number>): typeof fetch
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const match = /\/status\/([^/?]+)/.exec(url);
     if (match) {
-      const id = decodeURIComponent(match[1]!);
+      const id = decodeURIComponent(match[1]);
       counts.set(id, (counts.get(id) ?? 0) + 1);
     }
     return base(input, init);
@@ -158,7 +158,7 @@ async function measureCase(testCase: Case, jitter: number): Promise<Record<Strat
       .finally(() => settled++);
 
   for (let i = 0; i < PREDICTIONS; i++) {
-    const predict = ours.predict(testCase.model, testCase.inputs(i) as never, {
+    const predict = ours.predict(testCase.model, testCase.inputs(i), {
       // The fixed pollers start when the id exists, as they would after their own run.
       onPredictionId: (id) => {
         void watch(
@@ -267,7 +267,7 @@ async function measureLongPoll(
     sleep: (ms) => clock.sleep(ms),
     jitter,
     maxStoredPredictions: 10_000,
-    fetch: modelledFetch(clock, (request) => proxies[0]!(request), PROXY_TO_FASHN_MS),
+    fetch: modelledFetch(clock, (request) => proxies[0](request), PROXY_TO_FASHN_MS),
   });
   const proxy = createFashnProxy({
     apiKey: 'bench-key',
@@ -297,7 +297,7 @@ async function measureLongPoll(
   });
 
   const reaskAtOnce = async (inputs: ModelInputs[ModelName]) => {
-    const { id } = await client.run(testCase.model, inputs as never);
+    const { id } = await client.run(testCase.model, inputs);
     await clock.sleep(AT_ONCE_FIRST_POLL_MS);
     for (;;) {
       const { status } = await client.status(id, { waitMs: AT_ONCE_WAIT_MS });
@@ -377,7 +377,7 @@ async function measureSdk(
       virtual.delete(handle as object);
       stop.abort();
     } else realClearTimeout(handle as Parameters<typeof clearTimeout>[0]);
-  }) as typeof clearTimeout;
+  });
   try {
     const seenAt = new Map<string, number>();
     const failures: unknown[] = [];

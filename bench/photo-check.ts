@@ -42,12 +42,12 @@ const GOAL_DETECTOR_MS = 250;
 
 /** Serves the set at /set/ and face-api's model folder at /face-api-model/. */
 const files: Middleware = (req, res, next) => {
-  const path = (req.url ?? '').split('?')[0]!;
+  const path = (req.url ?? '').split('?')[0];
   const match = /^\/(set|face-api-model)\/([\w.-]+)$/.exec(path);
   if (!match) return next();
   const base = match[1] === 'set' ? PHOTO_SET_DIR : new URL('model/', FACE_API);
   try {
-    const body = readFileSync(new URL(match[2]!, base));
+    const body = readFileSync(new URL(match[2], base));
     const type = path.endsWith('.json')
       ? 'application/json'
       : path.endsWith('.jpg')
@@ -115,7 +115,7 @@ async function gzipOfModule(entry: string): Promise<number> {
     target: 'es2022',
     logLevel: 'silent',
   });
-  return gzipSync(result.outputFiles[0]!.contents, { level: 9 }).length;
+  return gzipSync(result.outputFiles[0].contents, { level: 9 }).length;
 }
 
 const gzipOfFile = (url: URL) => gzipSync(readFileSync(url), { level: 9 }).length;
@@ -145,7 +145,7 @@ export const photoCheckSection: Section = {
       for (const size of INPUT_SIZES) {
         const withTiny = scored.entries.map((e) => ({
           file: e.file,
-          found: e.tiny[size]!.findings,
+          found: e.tiny[size].findings,
         }));
         accuracyRows.push(
           ...scoreRows(`tiny face detector, input ${size}`, FACE_CHECKS, withTiny, labels),
@@ -160,11 +160,11 @@ export const photoCheckSection: Section = {
         .filter((e) => /^(cutoff|facesmall|small)/.test(e.file))
         .map(
           (e) =>
-            `${e.file.replace('.jpg', '')}: ${(e.tiny[416]!.faces ?? []).map((f) => `(${pct(f.x)}, ${pct(f.y)}, ${pct(f.width)}×${pct(f.height)})`).join(' ') || 'none'}`,
+            `${e.file.replace('.jpg', '')}: ${(e.tiny[416].faces ?? []).map((f) => `(${pct(f.x)}, ${pct(f.y)}, ${pct(f.width)}×${pct(f.height)})`).join(' ') || 'none'}`,
         );
       const facesFound = INPUT_SIZES.map(
         (size) =>
-          `input ${size}: ${scored.entries.map((e) => `${e.file.replace('.jpg', '')} ${e.tiny[size]!.faces?.length ?? '–'}`).join(', ')}`,
+          `input ${size}: ${scored.entries.map((e) => `${e.file.replace('.jpg', '')} ${e.tiny[size].faces?.length ?? '–'}`).join(', ')}`,
       );
 
       // 2. Cost, throttled.
@@ -237,7 +237,7 @@ export const photoCheckSection: Section = {
           `Faces found by the tiny detector (score ≥ 0.5): ${facesFound.join('; ')}.`,
           `Boxes found at input 416 (x, y, width×height in % of the photo): ${boxes.join('; ')}.`,
           `Browser FaceDetector in this Chromium: ${scored.hasNative ? 'present' : 'absent (Chromium on Linux has no Shape Detection face backend), so its rows are missing'}. tfjs backend for the tiny detector: ${scored.backend}.`,
-          `Machine load (1-minute average) when the section ended: ${fmt(os.loadavg()[0]!, 1)} on ${os.cpus().length} cores; other work shares them, so compare each row with the baseline beside it.`,
+          `Machine load (1-minute average) when the section ended: ${fmt(os.loadavg()[0], 1)} on ${os.cpus().length} cores; other work shares them, so compare each row with the baseline beside it.`,
           `Cost: ${COST_RUNS} runs of each after one warm-up, alternating. bare: ${cost.bareMs.map((v) => fmt(v)).join(', ')} ms; checkPhoto: ${cost.checkMs.map((v) => fmt(v)).join(', ')} ms; checkBitmap: ${cost.checkDecodedMs.map((v) => fmt(v)).join(', ')} ms; tiny detector (${DETECTOR_RUNS} runs): ${cost.tinyMs.map((v) => fmt(v)).join(', ')} ms.`,
         ],
       };

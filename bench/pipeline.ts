@@ -50,7 +50,7 @@ export const pipelineSection: Section = {
             const ours = median(m.oursMs);
             const ratio = ours / bare;
             // Each pair ran back to back, so its ratio shrugs off drift in the machine's load.
-            const pairRatio = median(m.oursMs.map((v, i) => v / m.bareMs[i]!));
+            const pairRatio = median(m.oursMs.map((v, i) => v / m.bareMs[i]));
             const biggest = Math.max(...m.outputBytes);
             const met = ratio <= MAX_RATIO && biggest <= MAX_OUTPUT_BYTES;
             rows.push([

@@ -485,13 +485,13 @@ async function storeRows(
           const parts = await Promise.all(
             ports.map((p) => batch(agent, p, path, load.perBatch / ports.length, share)),
           );
-          for (const part of parts) results[index]!.latencies.push(...part.latencies);
-          results[index]!.wallMs += Math.max(...parts.map((part) => part.wallMs));
+          for (const part of parts) results[index].latencies.push(...part.latencies);
+          results[index].wallMs += Math.max(...parts.map((part) => part.wallMs));
         }
       }
-      const base = results[0]!;
+      const base = results[0];
       for (const [index, [label]] of setups.entries()) {
-        const o = results[index]!;
+        const o = results[index];
         rows.push([
           label,
           String(load.concurrency),

@@ -103,8 +103,8 @@ export const returningSection: Section = {
         list(visits.map((v) => v.faceToModelCalls));
       // Savings are per shopper (their own visit without against with), then the median.
       const row = (label: string, visits: readonly Counted<VisitTiming>[]) => {
-        const savings = visits.map((v, i) => first[i]!.totalMs - v.totalMs);
-        const margins = savings.map((saving, i) => saving - first[i]!.beforeTryonMs);
+        const savings = visits.map((v, i) => first[i].totalMs - v.totalMs);
+        const margins = savings.map((saving, i) => saving - first[i].beforeTryonMs);
         const met =
           visits.every((v) => v.avatarCached && v.faceToModelCalls === 0) &&
           margins.every((margin) => margin >= -CACHE_READ_BUDGET_MS);

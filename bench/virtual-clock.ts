@@ -95,7 +95,7 @@ export class VirtualClock {
       if (done()) return;
       if (this.#timers.length === 0) throw new Error('virtual clock: nothing left to wait for');
       this.#timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
-      const at = this.#timers[0]!.at;
+      const at = this.#timers[0].at;
       if (at > limit) throw new Error(`virtual clock: still not done after ${maxVirtualMs} ms`);
       this.#now = Math.max(this.#now, at);
       const due = this.#timers.filter((t) => t.at <= at);

@@ -47,7 +47,7 @@ export function isPrivateHost(hostname: string): boolean {
 export function blobToDataUrl(blob: Blob): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result));
+    reader.onload = () => resolve(reader.result as string);
     reader.onerror = () => reject(reader.error ?? new Error('could not read the image'));
     reader.readAsDataURL(blob);
   });

@@ -61,10 +61,11 @@ function wirePhoto(): void {
     const file = input.files?.[0];
     if (file) void takePhoto(file, file.name);
   });
-  $('use-sample').addEventListener('click', async () => {
+  const useSample = async () => {
     const response = await fetch('/sample-selfie.jpg');
     await takePhoto(await response.blob(), 'sample-selfie.jpg');
-  });
+  };
+  $('use-sample').addEventListener('click', () => void useSample());
 }
 
 // ---------------------------------------------------------------- garment
@@ -80,7 +81,7 @@ function renderGarments(): void {
       checked: index === 0,
     });
     const image = Object.assign(document.createElement('img'), {
-      src: productImages(product)[0]!.thumb,
+      src: productImages(product)[0].thumb,
       alt: '',
       width: 160,
       height: 200,
@@ -103,7 +104,7 @@ function selectedProduct() {
 
 /** The garment's bytes as a data: URL: works with the emulator and with FASHN, which can't reach localhost. */
 async function garmentDataUrl(): Promise<string> {
-  const response = await fetch(productImages(selectedProduct())[0]!.src);
+  const response = await fetch(productImages(selectedProduct())[0].src);
   return await blobToDataUrl(await response.blob());
 }
 
@@ -255,7 +256,7 @@ async function run(): Promise<void> {
     const look = await runModel(
       'tryon-v1.6',
       {
-        model_image: avatar.output[0]!,
+        model_image: avatar.output[0],
         garment_image: await garmentDataUrl(),
         category: product.category,
         garment_photo_type: product.photoType,

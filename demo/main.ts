@@ -47,7 +47,7 @@ async function loadApiMode(): Promise<void> {
 
 /** The garment as FASHN can reach it: an absolute URL, or a data: URL when this host is private. */
 async function garmentImageFor(product: Product): Promise<string> {
-  const url = new URL(productImages(product)[0]!.src, location.href).href;
+  const url = new URL(productImages(product)[0].src, location.href).href;
   if (apiMode !== 'fashn' || !isPrivateHost(location.hostname)) return url;
   return await blobToDataUrl(await (await fetch(url)).blob());
 }
@@ -98,7 +98,7 @@ function renderGallery(product: Product): void {
   const main = $<HTMLImageElement>('gallery-image');
   const tag = $('gallery-tag');
   const show = (index: number) => {
-    const image = images[index]!;
+    const image = images[index];
     main.src = image.src;
     main.alt = image.alt;
     tag.textContent =
@@ -127,7 +127,7 @@ function renderGallery(product: Product): void {
 
 function renderColours(product: Product): void {
   const name = $('colour-name');
-  name.textContent = product.colours[0]!.name;
+  name.textContent = product.colours[0].name;
   const swatches = product.colours.map((colour, index) => {
     const label = document.createElement('label');
     label.className = 'swatch';
@@ -185,7 +185,7 @@ function renderSwitcher(product: Product): void {
     figure.className = 'product-card-image';
     figure.append(
       Object.assign(document.createElement('img'), {
-        src: productImages(item)[0]!.src,
+        src: productImages(item)[0].src,
         alt: '',
         width: 800,
         height: 1000,
@@ -272,11 +272,12 @@ function wireDevPanel(): void {
   );
 
   $('forget-avatar').addEventListener('click', () => void tryOn.forgetAvatar());
-  $('use-sample').addEventListener('click', async () => {
+  const useSample = async () => {
     const blob = await (await fetch('/sample-selfie.jpg')).blob();
     // The element reports failures as fashn-error (logged above); nothing more to do here.
     tryOn.useSelfie(blob).catch(() => {});
-  });
+  };
+  $('use-sample').addEventListener('click', () => void useSample());
 
   // The panel starts folded on small screens, where the shop comes first.
   if (matchMedia('(max-width: 1099px)').matches) $<HTMLDetailsElement>('dev-details').open = false;

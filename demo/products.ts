@@ -126,7 +126,7 @@ export const PRODUCTS: readonly Product[] = [
 
 /** The product with `id`, or the first one. */
 export function productById(id: string | null | undefined): Product {
-  return PRODUCTS.find((product) => product.id === id) ?? PRODUCTS[0]!;
+  return PRODUCTS.find((product) => product.id === id) ?? PRODUCTS[0];
 }
 
 /** Main image and close-up, each with its thumbnail (paths under the site root). */

@@ -83,7 +83,7 @@ function indexPage(): string {
 function exampleFile(pathname: string): string | undefined {
   const [, name, ...rest] = pathname.split('/');
   if (!EXAMPLES.includes(name as ExampleName)) return undefined;
-  const base = join(EXAMPLES_DIR, name!, 'dist');
+  const base = join(EXAMPLES_DIR, name, 'dist');
   const file = normalize(join(base, decodeURIComponent(rest.join('/')) || 'index.html'));
   return file === base || file.startsWith(base + sep) ? file : undefined;
 }
@@ -96,7 +96,7 @@ async function serveStatic(req: IncomingMessage, res: ServerResponse): Promise<v
     return;
   }
   if (pathname === '/shop.css') {
-    res.writeHead(200, { 'Content-Type': CONTENT_TYPES['.css']!, 'Cache-Control': 'no-store' });
+    res.writeHead(200, { 'Content-Type': CONTENT_TYPES['.css'], 'Cache-Control': 'no-store' });
     createReadStream(SHOP_CSS)
       .on('error', () => res.destroy())
       .pipe(res);

@@ -50,7 +50,7 @@ function tinyFinder(inputSize: number): FaceFinder {
   return async (image) => {
     const tensor = faceapi.tf.browser.fromPixels(image);
     try {
-      const found = await faceapi.detectAllFaces(tensor as never, options);
+      const found = await faceapi.detectAllFaces(tensor, options);
       return found.map(({ box }) =>
         toFraction(box.x, box.y, box.width, box.height, image.width, image.height),
       );

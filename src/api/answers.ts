@@ -76,7 +76,7 @@ export function readStatus(body: unknown, safeOutputs = true): StatusResponse | 
   if (!isOutputs(output) || !isOutputs(images)) return 'output: expected a list of strings';
   const error = runtimeError(body.error);
   if (error === undefined) return 'error: expected { name, message } or a string';
-  const outputs = (output ?? images ?? null) as string[] | null;
+  const outputs = output ?? images ?? null;
   if (safeOutputs && outputs?.some((url) => !isSafeOutputUrl(url)))
     return 'output: not an https:, data:image or blob: URL';
   return { id, status: status as PredictionStatus, output: outputs, error };

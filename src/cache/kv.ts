@@ -30,7 +30,10 @@ interface Packed {
 async function walk(value: unknown, leaf: (value: unknown) => unknown): Promise<unknown> {
   const changed = await leaf(value);
   if (changed !== value || !(Array.isArray(value) || value?.constructor === Object)) return changed;
-  const copy = (Array.isArray(value) ? [...value] : { ...value }) as Record<string, unknown>;
+  // An array stays an array; both are walked by key.
+  const copy = (
+    Array.isArray(value) ? [...(value as unknown[])] : { ...(value as Record<string, unknown>) }
+  ) as Record<string, unknown>;
   for (const key in copy) copy[key] = await walk(copy[key], leaf);
   return copy;
 }

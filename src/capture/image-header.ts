@@ -151,7 +151,7 @@ function walkJpeg(bytes: Uint8Array, view: DataView): JpegLayout {
   let at = 2;
   while (at + 4 <= bytes.length) {
     if (bytes[at] !== 0xff) break; // not a marker: damaged
-    const marker = bytes[at + 1]!;
+    const marker = bytes[at + 1];
     if (marker === 0xff) {
       at += 1; // fill byte
       continue;
@@ -257,7 +257,7 @@ function gifColorTableSize(flags: number): number {
 /** Offset after a run of sub-blocks ending in a zero-length block, or -1 when cut short. */
 function skipGifSubBlocks(bytes: Uint8Array, at: number): number {
   while (at < bytes.length) {
-    const size = bytes[at]!;
+    const size = bytes[at];
     at += 1 + size;
     if (size === 0) return at;
   }
@@ -267,15 +267,15 @@ function skipGifSubBlocks(bytes: Uint8Array, at: number): number {
 /** True when the first frame (the one decoders show) is whole. */
 function gifComplete(bytes: Uint8Array): boolean {
   if (bytes.length < 13) return false;
-  let at = 13 + gifColorTableSize(bytes[10]!);
+  let at = 13 + gifColorTableSize(bytes[10]);
   while (at < bytes.length) {
-    const block = bytes[at]!;
+    const block = bytes[at];
     if (block === 0x21) {
       at = skipGifSubBlocks(bytes, at + 2); // extension: introducer, label, sub-blocks
     } else if (block === 0x2c) {
       if (at + 10 > bytes.length) return false;
       // image descriptor, local colour table, LZW minimum code size, sub-blocks
-      at = skipGifSubBlocks(bytes, at + 10 + gifColorTableSize(bytes[at + 9]!) + 1);
+      at = skipGifSubBlocks(bytes, at + 10 + gifColorTableSize(bytes[at + 9]) + 1);
       return at !== -1;
     } else {
       return false; // trailer or garbage before any frame
@@ -296,7 +296,7 @@ function readWebp(bytes: Uint8Array, view: DataView, header: ImageHeader): void 
     setSize(header, (bits & 0x3fff) + 1, ((bits >>> 14) & 0x3fff) + 1);
   } else if (first === 'VP8X' && bytes.length >= 30) {
     setSize(header, uint24(bytes, 24) + 1, uint24(bytes, 27) + 1);
-    const hasExif = (bytes[20]! & 0x08) !== 0;
+    const hasExif = (bytes[20] & 0x08) !== 0;
     if (hasExif) setExif(header, findWebpExif(bytes, view));
   }
 }
@@ -435,10 +435,10 @@ function startsWith(bytes: Uint8Array, prefix: readonly number[], at = 0): boole
 function ascii(bytes: Uint8Array, start: number, length: number): string {
   const end = Math.min(bytes.length, start + length);
   let text = '';
-  for (let at = Math.max(0, start); at < end; at++) text += String.fromCharCode(bytes[at]!);
+  for (let at = Math.max(0, start); at < end; at++) text += String.fromCharCode(bytes[at]);
   return text;
 }
 
 function uint24(bytes: Uint8Array, at: number): number {
-  return bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16);
+  return bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16);
 }

@@ -174,7 +174,7 @@ export class CameraController implements ReactiveController {
         const pixels = probe.getImageData(0, 0, 16, 16).data;
         let lit = 0;
         for (let i = 0; i < pixels.length; i += 4)
-          if (pixels[i]! + pixels[i + 1]! + pixels[i + 2]! > 60) lit++;
+          if (pixels[i] + pixels[i + 1] + pixels[i + 2] > 60) lit++;
         if (lit > 8 || performance.now() - firstFrame > DARK_SCENE_MS) {
           this.ready = true;
           this.host.requestUpdate();

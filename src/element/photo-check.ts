@@ -23,7 +23,7 @@ type Button = (label: string, onClick: () => void, part: string, kind?: 'primary
 export type PhotoCheckView = (
   button: Button,
   strings: { retake: string },
-  actions: { retake(): void; usePhoto(anyway?: boolean): void },
+  actions: { retake: () => void; usePhoto: (anyway?: boolean) => void },
 ) => unknown;
 
 export interface PhotoReview {

@@ -16,9 +16,9 @@ export function encodeBase64(bytes: Uint8Array): string {
     const end = Math.min(start + CHUNK, bytes.length);
     const codes: number[] = [];
     for (let i = start; i < end; i += 3) {
-      const b0 = bytes[i]!;
-      const b1 = i + 1 < end ? bytes[i + 1]! : 0;
-      const b2 = i + 2 < end ? bytes[i + 2]! : 0;
+      const b0 = bytes[i];
+      const b1 = i + 1 < end ? bytes[i + 1] : 0;
+      const b2 = i + 2 < end ? bytes[i + 2] : 0;
       codes.push(ALPHABET.charCodeAt(b0 >> 2), ALPHABET.charCodeAt(((b0 & 3) << 4) | (b1 >> 4)));
       codes.push(i + 1 < end ? ALPHABET.charCodeAt(((b1 & 15) << 2) | (b2 >> 6)) : 61);
       codes.push(i + 2 < end ? ALPHABET.charCodeAt(b2 & 63) : 61);
@@ -39,7 +39,7 @@ export function decodeBase64(text: string): Uint8Array {
   let o = 0;
   for (let i = 0; i < unpadded.length; i++) {
     const code = unpadded.charCodeAt(i);
-    const value = code < 128 ? LOOKUP[code]! : -1;
+    const value = code < 128 ? LOOKUP[code] : -1;
     if (value < 0) throw new Error(`invalid base64 character at ${i}`);
     bits = (bits << 6) | value;
     bitCount += 6;

@@ -69,7 +69,7 @@ export function drawText(
 ): void {
   let penX = x;
   for (const char of text.toUpperCase()) {
-    const rows = GLYPHS[char] ?? GLYPHS[' ']!;
+    const rows = GLYPHS[char] ?? GLYPHS[' '];
     rows.forEach((bits, row) => {
       for (let col = 0; col < 5; col++) {
         if (bits & (1 << (4 - col))) {

@@ -101,7 +101,7 @@ function decodePng(bytes: Uint8Array): RgbaImage {
       out[i * 4] = rgb[i * channels]!;
       out[i * 4 + 1] = rgb[i * channels + 1]!;
       out[i * 4 + 2] = rgb[i * channels + 2]!;
-      out[i * 4 + 3] = channels === 4 ? rgb[i * channels + 3]! : 255;
+      out[i * 4 + 3] = channels === 4 ? rgb[i * channels + 3] : 255;
     }
     return { width, height, data: out };
   }
@@ -127,14 +127,14 @@ function decodePng(bytes: Uint8Array): RgbaImage {
 
 /** Reads sample `index` of row `y` as 0–255, whatever the PNG bit depth (1–16). */
 function sampleReader(data: ArrayLike<number>, depth: number, width: number, channels: number) {
-  if (depth === 8) return (y: number, index: number) => data[y * width * channels + index]!;
-  if (depth === 16) return (y: number, index: number) => data[y * width * channels + index]! >> 8;
+  if (depth === 8) return (y: number, index: number) => data[y * width * channels + index];
+  if (depth === 16) return (y: number, index: number) => data[y * width * channels + index] >> 8;
   // Sub-byte depths (grey only) are packed, each row starting on a byte boundary.
   const rowBytes = Math.ceil((width * channels * depth) / 8);
   const max = (1 << depth) - 1;
   return (y: number, index: number) => {
     const bit = index * depth;
-    const byte = data[y * rowBytes + (bit >> 3)]!;
+    const byte = data[y * rowBytes + (bit >> 3)];
     const value = (byte >> (8 - depth - (bit & 7))) & max;
     return Math.round((value * 255) / max);
   };

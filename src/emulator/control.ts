@@ -9,7 +9,7 @@ import { faultRules, type FaultBook } from './faults.js';
 import { apiError, json, type ControlAction, type RequestLog } from './http.js';
 import { controlOptions } from './options.js';
 import type { PredictionBook } from './predictions.js';
-import type { EmulatorOptions, FaultRule } from './types.js';
+import type { EmulatorOptions } from './types.js';
 
 export interface ControlTarget {
   predictions: PredictionBook;
@@ -48,6 +48,6 @@ export async function handleControl(
   const parsed = faultRules.safeParse(value);
   if (!parsed.success)
     return apiError(400, 'BadRequest', `Invalid fault rule: ${describeIssue(parsed.error)}`);
-  target.faults.add(parsed.data as FaultRule | FaultRule[]);
+  target.faults.add(parsed.data);
   return json({ ok: true, pending: target.faults.pending });
 }

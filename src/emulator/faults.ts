@@ -86,7 +86,7 @@ export class FaultBook {
         (rule.model === undefined || rule.model === target.model),
     );
     if (index < 0) return undefined;
-    const active = this.rules[index]!;
+    const active = this.rules[index];
     active.remaining--;
     if (active.remaining <= 0) this.rules.splice(index, 1);
     return active.rule;

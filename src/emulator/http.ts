@@ -82,10 +82,10 @@ function matchRoute(pathname: string): Route {
   const control = /\/__control\/(reset|faults|log)\/?$/.exec(pathname);
   if (control) return { kind: 'control', action: control[1] as ControlAction };
   const output = /\/outputs\/([^/]+)\/([^/]+)$/.exec(pathname);
-  if (output) return { kind: 'output', id: safeDecode(output[1]!), file: safeDecode(output[2]!) };
+  if (output) return { kind: 'output', id: safeDecode(output[1]), file: safeDecode(output[2]) };
   const prediction = /\/(status|cancel)\/([^/]+)\/?$/.exec(pathname);
   if (prediction)
-    return { kind: prediction[1] as 'status' | 'cancel', id: safeDecode(prediction[2]!) };
+    return { kind: prediction[1] as 'status' | 'cancel', id: safeDecode(prediction[2]) };
   if (/\/run\/?$/.test(pathname)) return { kind: 'run' };
   return { kind: 'other' };
 }
@@ -199,7 +199,7 @@ export function createHttpHandler(
     const match = /^output_(\d+)\.(jpg|png)$/.exec(file);
     const bytes =
       record && match
-        ? await predictions.outputFile(record, Number(match[1]), match[2]!)
+        ? await predictions.outputFile(record, Number(match[1]), match[2])
         : undefined;
     if (!record || !bytes) return apiError(404, 'NotFound', 'Output not found');
     return new Response(bytes, {

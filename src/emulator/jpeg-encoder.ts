@@ -119,8 +119,8 @@ function buildHuffman(spec: HuffmanSpec): HuffmanTable {
   let code = 0;
   let k = 0;
   for (let bits = 1; bits <= 16; bits++) {
-    for (let i = 0; i < spec.counts[bits - 1]!; i++) {
-      const symbol = spec.symbols[k++]!;
+    for (let i = 0; i < spec.counts[bits - 1]; i++) {
+      const symbol = spec.symbols[k++];
       table.code[symbol] = code++;
       table.length[symbol] = bits;
     }
@@ -152,14 +152,14 @@ function fdct8(d: Float64Array, offset: number, stride: number): void {
   const i5 = offset + 5 * stride;
   const i6 = offset + 6 * stride;
   const i7 = offset + 7 * stride;
-  const tmp0 = d[i0]! + d[i7]!;
-  const tmp7 = d[i0]! - d[i7]!;
-  const tmp1 = d[i1]! + d[i6]!;
-  const tmp6 = d[i1]! - d[i6]!;
-  const tmp2 = d[i2]! + d[i5]!;
-  const tmp5 = d[i2]! - d[i5]!;
-  const tmp3 = d[i3]! + d[i4]!;
-  const tmp4 = d[i3]! - d[i4]!;
+  const tmp0 = d[i0] + d[i7];
+  const tmp7 = d[i0] - d[i7];
+  const tmp1 = d[i1] + d[i6];
+  const tmp6 = d[i1] - d[i6];
+  const tmp2 = d[i2] + d[i5];
+  const tmp5 = d[i2] - d[i5];
+  const tmp3 = d[i3] + d[i4];
+  const tmp4 = d[i3] - d[i4];
 
   // Even part.
   const tmp10 = tmp0 + tmp3;
@@ -219,7 +219,7 @@ class ByteWriter {
   }
 
   array(values: ArrayLike<number>): void {
-    for (let i = 0; i < values.length; i++) this.byte(values[i]!);
+    for (let i = 0; i < values.length; i++) this.byte(values[i]);
   }
 
   bits(code: number, count: number): void {
@@ -260,7 +260,7 @@ function writeHeaders(
   out.word(2 + 2 * 65);
   for (const [id, table] of [luma, chroma].entries()) {
     out.byte(id);
-    for (let k = 0; k < 64; k++) out.byte(table[ZIGZAG[k]!]!);
+    for (let k = 0; k < 64; k++) out.byte(table[ZIGZAG[k]]);
   }
   out.word(0xffc0); // SOF0: baseline, 8-bit, 3 components, no subsampling
   out.word(17);
@@ -300,7 +300,7 @@ function category(value: number): number {
 
 /** Multipliers that undo the AAN scaling and quantise in one step (natural order). */
 function divisors(quant: Uint8Array): Float64Array {
-  return Float64Array.from(quant, (q, i) => 1 / (q * AAN[i >> 3]! * AAN[i & 7]! * 8));
+  return Float64Array.from(quant, (q, i) => 1 / (q * AAN[i >> 3] * AAN[i & 7] * 8));
 }
 
 const coefficients = new Int32Array(64);
@@ -316,32 +316,32 @@ function encodeBlock(
 ): number {
   for (let row = 0; row < 64; row += 8) fdct8(block, row, 1);
   for (let col = 0; col < 8; col++) fdct8(block, col, 8);
-  for (let i = 0; i < 64; i++) coefficients[i] = Math.round(block[i]! * scale[i]!);
+  for (let i = 0; i < 64; i++) coefficients[i] = Math.round(block[i] * scale[i]);
 
-  const dcValue = coefficients[0]!;
+  const dcValue = coefficients[0];
   const diff = dcValue - previousDc;
   const dcBits = category(diff);
-  out.bits(dc.code[dcBits]!, dc.length[dcBits]!);
+  out.bits(dc.code[dcBits], dc.length[dcBits]);
   if (dcBits) out.bits(diff < 0 ? diff + (1 << dcBits) - 1 : diff, dcBits);
 
   let run = 0;
   for (let k = 1; k < 64; k++) {
-    const value = coefficients[ZIGZAG[k]!]!;
+    const value = coefficients[ZIGZAG[k]];
     if (value === 0) {
       run++;
       continue;
     }
     while (run > 15) {
-      out.bits(ac.code[0xf0]!, ac.length[0xf0]!); // ZRL: sixteen zeros
+      out.bits(ac.code[0xf0], ac.length[0xf0]); // ZRL: sixteen zeros
       run -= 16;
     }
     const bits = category(value);
     const symbol = (run << 4) | bits;
-    out.bits(ac.code[symbol]!, ac.length[symbol]!);
+    out.bits(ac.code[symbol], ac.length[symbol]);
     out.bits(value < 0 ? value + (1 << bits) - 1 : value, bits);
     run = 0;
   }
-  if (run > 0) out.bits(ac.code[0]!, ac.length[0]!); // EOB
+  if (run > 0) out.bits(ac.code[0], ac.length[0]); // EOB
   return dcValue;
 }
 
@@ -377,9 +377,9 @@ export function encodeJpeg(image: EncodableImage, quality = 90): Uint8Array<Arra
         const row = Math.min(by + y, height - 1) * width;
         for (let x = 0; x < 8; x++) {
           const p = (row + Math.min(bx + x, width - 1)) * channels;
-          const r = data[p]!;
-          const g = data[p + 1]!;
-          const b = data[p + 2]!;
+          const r = data[p];
+          const g = data[p + 1];
+          const b = data[p + 2];
           const i = y * 8 + x;
           yBlock[i] = 0.299 * r + 0.587 * g + 0.114 * b - 128;
           cbBlock[i] = -0.168736 * r - 0.331264 * g + 0.5 * b;

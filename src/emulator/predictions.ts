@@ -90,15 +90,15 @@ export function validateRun(value: unknown): ValidRun | Refusal {
   if (!isPlainObject(inputs)) return bad('inputs: expected an object');
   const parsed = inputSchemas[modelName].safeParse(inputs);
   if (!parsed.success) return bad(`Invalid inputs: ${describeIssue(parsed.error)}`);
-  return { model: modelName, inputs, values: parsed.data as Record<string, unknown> };
+  return { model: modelName, inputs, values: parsed.data };
 }
 
 /** A FASHN-shaped prediction id, e.g. `8f14e45f-ceea-467f-a8f4-2b1a6e2a3c9d-u1`. */
 function newPredictionId(): string {
   // getRandomValues rather than randomUUID: the latter needs a secure context in browsers.
   const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6]! & 0x0f) | 0x40; // UUID version 4
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80; // RFC 4122 variant
+  bytes[6] = (bytes[6] & 0x0f) | 0x40; // UUID version 4
+  bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
   const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}-u1`;
 }
@@ -262,7 +262,7 @@ export class PredictionBook {
           status: 429,
           error: 'RateLimitExceeded',
           message: `Rate limit of ${rateLimitPerMinute} generations per minute exceeded`,
-          retryAfterSeconds: Math.max(1, Math.ceil((this.#runTimes[0]! + 60_000 - now) / 1000)),
+          retryAfterSeconds: Math.max(1, Math.ceil((this.#runTimes[0] + 60_000 - now) / 1000)),
         };
       }
     }

@@ -46,21 +46,21 @@ export function downscaleBox(src: RgbaImage, factor: number): RgbaImage {
         const base = row + x * f * 4;
         for (let sx = 0; sx < f * 4; sx += 4) {
           // Colour is weighted by alpha so transparent pixels do not darken edges.
-          const a = src.data[base + sx + 3]!;
-          sums[x * 4] += src.data[base + sx]! * a;
-          sums[x * 4 + 1] += src.data[base + sx + 1]! * a;
-          sums[x * 4 + 2] += src.data[base + sx + 2]! * a;
+          const a = src.data[base + sx + 3];
+          sums[x * 4] += src.data[base + sx] * a;
+          sums[x * 4 + 1] += src.data[base + sx + 1] * a;
+          sums[x * 4 + 2] += src.data[base + sx + 2] * a;
           sums[x * 4 + 3] += a;
         }
       }
     }
     for (let x = 0; x < width; x++) {
       const o = (y * width + x) * 4;
-      const a = sums[x * 4 + 3]!;
+      const a = sums[x * 4 + 3];
       if (a > 0) {
-        out[o] = Math.round(sums[x * 4]! / a);
-        out[o + 1] = Math.round(sums[x * 4 + 1]! / a);
-        out[o + 2] = Math.round(sums[x * 4 + 2]! / a);
+        out[o] = Math.round(sums[x * 4] / a);
+        out[o + 1] = Math.round(sums[x * 4 + 1] / a);
+        out[o + 2] = Math.round(sums[x * 4 + 2] / a);
       }
       out[o + 3] = Math.round(a / area);
     }
@@ -122,26 +122,26 @@ export function resample(
     const wy = fy - y0;
     let o = y * width * 4;
     for (let x = 0; x < width; x++, o += 4) {
-      const wx = weightX[x]!;
-      const p00 = top + left[x]!;
-      const p01 = top + right[x]!;
-      const p10 = bottom + left[x]!;
-      const p11 = bottom + right[x]!;
+      const wx = weightX[x];
+      const p00 = top + left[x];
+      const p01 = top + right[x];
+      const p10 = bottom + left[x];
+      const p11 = bottom + right[x];
       // Weights times alpha (premultiplied), so transparent neighbours lend no colour.
-      const w00 = (1 - wx) * (1 - wy) * sd[p00 + 3]!;
-      const w01 = wx * (1 - wy) * sd[p01 + 3]!;
-      const w10 = (1 - wx) * wy * sd[p10 + 3]!;
-      const w11 = wx * wy * sd[p11 + 3]!;
+      const w00 = (1 - wx) * (1 - wy) * sd[p00 + 3];
+      const w01 = wx * (1 - wy) * sd[p01 + 3];
+      const w10 = (1 - wx) * wy * sd[p10 + 3];
+      const w11 = wx * wy * sd[p11 + 3];
       const alpha = w00 + w01 + w10 + w11;
       out[o + 3] = Math.round(alpha);
       if (alpha === 0) continue;
       const k = 1 / alpha;
-      out[o] = Math.round((sd[p00]! * w00 + sd[p01]! * w01 + sd[p10]! * w10 + sd[p11]! * w11) * k);
+      out[o] = Math.round((sd[p00] * w00 + sd[p01] * w01 + sd[p10] * w10 + sd[p11] * w11) * k);
       out[o + 1] = Math.round(
-        (sd[p00 + 1]! * w00 + sd[p01 + 1]! * w01 + sd[p10 + 1]! * w10 + sd[p11 + 1]! * w11) * k,
+        (sd[p00 + 1] * w00 + sd[p01 + 1] * w01 + sd[p10 + 1] * w10 + sd[p11 + 1] * w11) * k,
       );
       out[o + 2] = Math.round(
-        (sd[p00 + 2]! * w00 + sd[p01 + 2]! * w01 + sd[p10 + 2]! * w10 + sd[p11 + 2]! * w11) * k,
+        (sd[p00 + 2] * w00 + sd[p01 + 2] * w01 + sd[p10 + 2] * w10 + sd[p11 + 2] * w11) * k,
       );
     }
   }
@@ -152,10 +152,10 @@ export function resample(
 function blendPixel(data: Uint8Array, p: number, color: Rgb, coverage: number): void {
   if (coverage <= 0) return;
   const k = Math.min(1, coverage);
-  data[p] = Math.round(data[p]! + (color[0] - data[p]!) * k);
-  data[p + 1] = Math.round(data[p + 1]! + (color[1] - data[p + 1]!) * k);
-  data[p + 2] = Math.round(data[p + 2]! + (color[2] - data[p + 2]!) * k);
-  data[p + 3] = Math.max(data[p + 3]!, Math.round(255 * k));
+  data[p] = Math.round(data[p] + (color[0] - data[p]) * k);
+  data[p + 1] = Math.round(data[p + 1] + (color[1] - data[p + 1]) * k);
+  data[p + 2] = Math.round(data[p + 2] + (color[2] - data[p + 2]) * k);
+  data[p + 3] = Math.max(data[p + 3], Math.round(255 * k));
 }
 
 /**
@@ -247,10 +247,10 @@ export function drawImage(
   for (let y = Math.max(0, -oy); y < src.height && y + oy < dst.height; y++) {
     for (let x = Math.max(0, -ox); x < src.width && x + ox < dst.width; x++) {
       const s = (y * src.width + x) * 4;
-      let alpha = src.data[s + 3]! / 255;
+      let alpha = src.data[s + 3] / 255;
       if (mask) alpha *= mask(x + 0.5, y + 0.5);
       if (alpha <= 0) continue;
-      let color: Rgb = [src.data[s]!, src.data[s + 1]!, src.data[s + 2]!];
+      let color: Rgb = [src.data[s], src.data[s + 1], src.data[s + 2]];
       if (tint) color = tint(x + ox, y + oy, color);
       blendPixel(dst.data, ((y + oy) * dst.width + x + ox) * 4, color, alpha);
     }
@@ -283,10 +283,10 @@ export function meanColor(image: RgbaImage, rect: Rect): Rgb {
   for (let y = y0; y < y1; y++) {
     for (let x = x0; x < x1; x++) {
       const p = (y * image.width + x) * 4;
-      const a = image.data[p + 3]! / 255;
-      r += image.data[p]! * a;
-      g += image.data[p + 1]! * a;
-      b += image.data[p + 2]! * a;
+      const a = image.data[p + 3] / 255;
+      r += image.data[p] * a;
+      g += image.data[p + 1] * a;
+      b += image.data[p + 2] * a;
       n += a;
     }
   }
@@ -313,9 +313,9 @@ export function rotateHue(image: RgbaImage, degrees: number): void {
   ] as const;
   const d = image.data;
   for (let p = 0; p < d.length; p += 4) {
-    const r = d[p]!;
-    const g = d[p + 1]!;
-    const b = d[p + 2]!;
+    const r = d[p];
+    const g = d[p + 1];
+    const b = d[p + 2];
     d[p] = clampByte(m[0] * r + m[1] * g + m[2] * b);
     d[p + 1] = clampByte(m[3] * r + m[4] * g + m[5] * b);
     d[p + 2] = clampByte(m[6] * r + m[7] * g + m[8] * b);
@@ -331,10 +331,10 @@ export function toRgb(image: RgbaImage, background: Rgb = [255, 255, 255]): Uint
   const out = new Uint8Array(image.width * image.height * 3);
   const d = image.data;
   for (let p = 0, o = 0; p < d.length; p += 4, o += 3) {
-    const a = d[p + 3]! / 255;
-    out[o] = Math.round(background[0] + (d[p]! - background[0]) * a);
-    out[o + 1] = Math.round(background[1] + (d[p + 1]! - background[1]) * a);
-    out[o + 2] = Math.round(background[2] + (d[p + 2]! - background[2]) * a);
+    const a = d[p + 3] / 255;
+    out[o] = Math.round(background[0] + (d[p] - background[0]) * a);
+    out[o + 1] = Math.round(background[1] + (d[p + 1] - background[1]) * a);
+    out[o + 2] = Math.round(background[2] + (d[p + 2] - background[2]) * a);
   }
   return out;
 }

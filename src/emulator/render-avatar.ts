@@ -66,11 +66,11 @@ function addGlow(image: RgbaImage, cx: number, cy: number, radius: number, stren
     const fy = strength * Math.exp(-(((y - cy) / radius) ** 2));
     if (fy < 0.004) continue;
     for (let x = 0; x < width; x++) {
-      const k = fy * fx[x]!;
+      const k = fy * fx[x];
       const p = (y * width + x) * 4;
-      data[p] = Math.round(data[p]! + (255 - data[p]!) * k);
-      data[p + 1] = Math.round(data[p + 1]! + (255 - data[p + 1]!) * k);
-      data[p + 2] = Math.round(data[p + 2]! + (255 - data[p + 2]!) * k);
+      data[p] = Math.round(data[p] + (255 - data[p]) * k);
+      data[p + 1] = Math.round(data[p + 1] + (255 - data[p + 1]) * k);
+      data[p + 2] = Math.round(data[p + 2] + (255 - data[p + 2]) * k);
     }
   }
 }

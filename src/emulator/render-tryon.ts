@@ -32,10 +32,10 @@ export interface TryonRenderInput {
 
 /** Near-white: bright and unsaturated (a studio or paper background). */
 function isBackground(data: Uint8Array, p: number): boolean {
-  if (data[p + 3]! < 24) return true;
-  const r = data[p]!;
-  const g = data[p + 1]!;
-  const b = data[p + 2]!;
+  if (data[p + 3] < 24) return true;
+  const r = data[p];
+  const g = data[p + 1];
+  const b = data[p + 2];
   return Math.min(r, g, b) >= 226 && Math.max(r, g, b) - Math.min(r, g, b) <= 24;
 }
 
@@ -80,7 +80,7 @@ export function removeBackground(image: RgbaImage): RgbaImage {
       (x < width - 1 && visited[i + 1]) ||
       (i >= width && visited[i - width]) ||
       (i < width * (height - 1) && visited[i + width]);
-    if (touches) data[i * 4 + 3] = Math.round(data[i * 4 + 3]! / 2);
+    if (touches) data[i * 4 + 3] = Math.round(data[i * 4 + 3] / 2);
   }
   return { width, height, data };
 }
@@ -93,7 +93,7 @@ function opaqueBounds(image: RgbaImage): Rect | null {
   let maxY = -1;
   for (let y = 0; y < image.height; y++) {
     for (let x = 0; x < image.width; x++) {
-      if (image.data[(y * image.width + x) * 4 + 3]! > 24) {
+      if (image.data[(y * image.width + x) * 4 + 3] > 24) {
         if (x < minX) minX = x;
         if (x > maxX) maxX = x;
         if (y < minY) minY = y;
@@ -176,7 +176,7 @@ export function renderTryon(input: TryonRenderInput): RgbaImage {
   const base = image.data.slice();
   drawImage(image, fitted, dx, dy, undefined, (x, y, color): Rgb => {
     const p = (y * width + x) * 4;
-    const k = 0.8 + 0.2 * Math.min(1, luma([base[p]!, base[p + 1]!, base[p + 2]!]) / 235);
+    const k = 0.8 + 0.2 * Math.min(1, luma([base[p], base[p + 1], base[p + 2]]) / 235);
     return [color[0] * k, color[1] * k, color[2] * k];
   });
 

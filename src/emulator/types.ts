@@ -92,7 +92,7 @@ export interface FashnEmulator {
   handle(request: Request): Promise<Response>;
   inject(rule: FaultRule | FaultRule[]): void;
   /** Clears predictions, faults, log. Options: the construction options overlaid with these (none = the construction options). */
-  reset(options?: EmulatorOptions): void;
+  reset: (options?: EmulatorOptions) => void;
   readonly requests: readonly RecordedRequest[];
   readonly predictions: ReadonlyMap<string, EmulatedPrediction>;
 }

@@ -72,6 +72,6 @@ export function photoCheckStrings(
   lang: string | null | undefined,
   overrides?: Partial<PhotoCheckStrings>,
 ): PhotoCheckStrings {
-  const base = TABLES[(lang ?? '').toLowerCase().split('-')[0]!] ?? en;
+  const base = TABLES[(lang ?? '').toLowerCase().split('-')[0]] ?? en;
   return overrides ? { ...base, ...overrides } : base;
 }

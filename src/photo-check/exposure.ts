@@ -15,7 +15,7 @@ export interface Exposure {
 
 export function lumaHistogram(luma: Luma): Uint32Array {
   const histogram = new Uint32Array(256);
-  for (const value of luma.data) histogram[value]! += 1;
+  for (const value of luma.data) histogram[value] += 1;
   return histogram;
 }
 
@@ -24,7 +24,7 @@ export function histogramPercentile(histogram: Uint32Array, total: number, share
   const wanted = Math.max(1, Math.ceil(total * share));
   let seen = 0;
   for (let value = 0; value < 256; value++) {
-    seen += histogram[value]!;
+    seen += histogram[value];
     if (seen >= wanted) return value;
   }
   return 255;
@@ -37,7 +37,7 @@ export function measureExposure(luma: Luma): Exposure {
   let dark = 0;
   let clipped = 0;
   for (let value = 0; value < 256; value++) {
-    const count = histogram[value]!;
+    const count = histogram[value];
     sum += value * count;
     if (value <= 16) dark += count;
     if (value >= 245) clipped += count;

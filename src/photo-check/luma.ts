@@ -20,7 +20,7 @@ export function downscaledLuma(pixels: Pixels, maxSide = ANALYSIS_SIDE): Luma {
     // Already small (the browser decoded it so): one pass, no sums.
     const out = new Uint8Array(width * height);
     for (let i = 0, at = 0; i < out.length; i++, at += 4)
-      out[i] = lumaOf(data[at]!, data[at + 1]!, data[at + 2]!);
+      out[i] = lumaOf(data[at], data[at + 1], data[at + 2]);
     return { data: out, width, height };
   }
   const outWidth = Math.max(1, Math.round(width * scale));
@@ -34,12 +34,12 @@ export function downscaledLuma(pixels: Pixels, maxSide = ANALYSIS_SIDE): Luma {
     const rowBase = Math.min(outHeight - 1, Math.floor(y * scale)) * outWidth;
     let at = y * width * 4;
     for (let x = 0; x < width; x++, at += 4) {
-      const target = rowBase + column[x]!;
-      sums[target]! += lumaOf(data[at]!, data[at + 1]!, data[at + 2]!);
-      counts[target]! += 1;
+      const target = rowBase + column[x];
+      sums[target] += lumaOf(data[at], data[at + 1], data[at + 2]);
+      counts[target] += 1;
     }
   }
   const out = new Uint8Array(outWidth * outHeight);
-  for (let i = 0; i < out.length; i++) out[i] = counts[i] ? Math.round(sums[i]! / counts[i]!) : 0;
+  for (let i = 0; i < out.length; i++) out[i] = counts[i] ? Math.round(sums[i] / counts[i]) : 0;
   return { data: out, width: outWidth, height: outHeight };
 }

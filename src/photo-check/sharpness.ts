@@ -16,7 +16,7 @@ export function laplacianVariance(luma: Luma): number {
     let at = y * width + 1;
     for (let x = 1; x < width - 1; x++, at++) {
       const value =
-        data[at - 1]! + data[at + 1]! + data[at - width]! + data[at + width]! - 4 * data[at]!;
+        data[at - 1] + data[at + 1] + data[at - width] + data[at + width] - 4 * data[at];
       sum += value;
       sumOfSquares += value * value;
       count += 1;

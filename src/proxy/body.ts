@@ -100,7 +100,7 @@ async function readAll(
   } catch {
     return { ok: false, reason: 'not-utf8' };
   }
-  return { ok: true, text: parts.length === 1 ? parts[0]! : parts.join('') };
+  return { ok: true, text: parts.length === 1 ? parts[0] : parts.join('') };
 }
 
 /** A web `ReadableStream` body (the `Request` of `createFashnProxy`) as a `BodySource`. */

@@ -44,9 +44,9 @@ export interface ProxyCall {
   /** The URL's query with its `?`, or `''`. Read for `wait`; never forwarded. */
   search: string;
   /** A request header by lower-case name, or `null`. */
-  header(name: string): string | null;
+  header: (name: string) => string | null;
   /** The proxy's own origin as the client addressed it (asked only for same-origin CORS). */
-  selfOrigin(): string;
+  selfOrigin: () => string;
   /** Aborts when the client goes away. */
   signal: AbortSignal;
   body: BodySource | null;

@@ -39,7 +39,7 @@ export function originPolicy(allowOrigins: readonly string[] | '*' | undefined):
   }
   if (allowOrigins.includes('*')) return '*';
   const origins = new Set<string>();
-  for (const value of allowOrigins) origins.add(exactOrigin(value));
+  for (const value of allowOrigins as unknown[]) origins.add(exactOrigin(String(value)));
   return origins;
 }
 

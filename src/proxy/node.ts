@@ -198,7 +198,7 @@ function nodeBody(req: IncomingMessage): BodySource {
     async read() {
       // Not destroyed when we stop early: the client must still receive the refusal.
       chunks ??= req.iterator({ destroyOnReturn: false }) as AsyncIterator<Buffer>;
-      const { done, value } = await chunks.next();
+      const { done, value } = (await chunks.next()) as IteratorResult<Buffer, undefined>;
       return done ? undefined : value;
     },
     async discard() {

@@ -51,7 +51,7 @@ export function isPrivateAddress(address: string): boolean {
   if (family === 0) return true;
   if (family === 6) {
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped) return PRIVATE.check(mapped[1]!, 'ipv4');
+    if (mapped) return PRIVATE.check(mapped[1], 'ipv4');
   }
   return PRIVATE.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
@@ -76,7 +76,7 @@ function publicLookup(hostname: string, options: object, callback: LookupCallbac
       return callback(refused, []);
     }
     if ((options as { all?: boolean }).all) return callback(null, list);
-    callback(null, list[0]!.address, list[0]!.family);
+    callback(null, list[0].address, list[0].family);
   });
 }
 
@@ -120,7 +120,7 @@ function get(
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(url, {
       method: 'GET',
-      lookup: publicLookup as never,
+      lookup: publicLookup,
       timeout: Math.max(1, deadline - Date.now()),
       signal,
     });

@@ -145,5 +145,6 @@ export function createRunOnce<A>(deps: RunOnceDeps) {
   };
 }
 
-const REUSED = Symbol('key reused');
-const FREED = Symbol('key freed');
+// Thrown inside the claim to leave it early; compared by identity, never shown.
+const REUSED = new Error('key reused');
+const FREED = new Error('key freed');

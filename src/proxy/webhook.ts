@@ -71,7 +71,7 @@ export interface WebhookDeps {
   /** One status request to FASHN for `id`, as the proxy relays it (or a failure). */
   confirm(id: string): Promise<RelayedAnswer | { ok: false }>;
   /** Removes the key from text that came from outside. */
-  scrub(text: string): string;
+  scrub: (text: string) => string;
 }
 
 export interface WebhookOutcome {

@@ -70,9 +70,9 @@ describe('predictResumable', () => {
       },
     );
     expect(result.resumed).to.equal(true);
-    expect(result.id).to.equal(pending!.predictionId);
+    expect(result.id).to.equal(pending.predictionId);
     expect(result.output).to.have.length(1);
-    expect(progress.every((p) => p.endsWith(`:${pending!.predictionId}`))).to.equal(true);
+    expect(progress.every((p) => p.endsWith(`:${pending.predictionId}`))).to.equal(true);
     expect(await runs('face-to-model')).to.equal(1);
     expect(await nextPage.listPending()).to.deep.equal([]);
 
@@ -205,7 +205,7 @@ describe('one avatar for every element and tab', () => {
             avatarKey: key,
             signal,
           });
-          return memory.keepAvatar({ key, image: output[0]!, createdAt: Date.now() });
+          return memory.keepAvatar({ key, image: output[0], createdAt: Date.now() });
         },
         { recheck: () => memory.findAvatar(key) },
       );
@@ -217,7 +217,7 @@ describe('one avatar for every element and tab', () => {
     const nextPage = reload();
     const kept = (await nextPage.getAvatar())!;
     expect(kept.key).to.equal(key);
-    expect(await blobBytes(kept.blob!)).to.deep.equal(await blobBytes(three[0]!.blob!));
+    expect(await blobBytes(kept.blob!)).to.deep.equal(await blobBytes(three[0].blob!));
     expect((await obtain(nextPage)).key).to.equal(key);
     expect(await runs('face-to-model')).to.equal(1);
   });

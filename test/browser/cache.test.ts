@@ -210,7 +210,7 @@ describe('TryOnStore', () => {
     expect(result.predictionId).to.equal('p-r1');
     expect(result.images).to.have.length(1);
     expect(result.images[0]).to.match(/^blob:/);
-    expect(await blobBytes(result.blobs![0]!)).to.deep.equal(
+    expect(await blobBytes(result.blobs![0])).to.deep.equal(
       await blobBytes(await imageBlob(pngUrl)),
     );
     expect(await store.getResult('r2')).to.equal(undefined);
@@ -347,9 +347,9 @@ describe('TryOnStore', () => {
     expect(b.key).to.equal('B');
     expect(store.persistent).to.equal(false);
     expect(reports).to.have.length(1);
-    expect(reports[0]!.code).to.equal('storage');
-    expect(reports[0]!.step).to.equal('storage');
-    expect(reports[0]!.retriable).to.equal(true);
+    expect(reports[0].code).to.equal('storage');
+    expect(reports[0].step).to.equal('storage');
+    expect(reports[0].retriable).to.equal(true);
     expect(store.takeStorageError()).to.equal(reports[0]);
     expect(store.takeStorageError()).to.equal(undefined);
 
@@ -412,7 +412,7 @@ describe('without IndexedDB', () => {
   async function expectMemoryStore(store: TryOnStore, reports: FashnError[]) {
     expect(store.persistent).to.equal(false);
     expect(reports).to.have.length(1);
-    expect(reports[0]!.code).to.equal('storage');
+    expect(reports[0].code).to.equal('storage');
     const avatar: KeptAvatar = await store.keepAvatar({
       key: 'A',
       image: jpegUrl,
@@ -431,7 +431,7 @@ describe('without IndexedDB', () => {
     const reports: FashnError[] = [];
     const store = await openTryOnStore({ onStorageError: (e) => reports.push(e) });
     await expectMemoryStore(store, reports);
-    expect((reports[0]!.cause as Error).name).to.equal('SecurityError');
+    expect((reports[0].cause as Error).name).to.equal('SecurityError');
   });
 
   it('keeps everything in page memory when opening fails (onerror)', async () => {

@@ -164,7 +164,7 @@ describe('<fashn-try-on> capture', () => {
     await press(el, 'Continue');
     await waitUntil(() => events.some((e) => e.type === 'fashn-error'), 'camera error');
     await el.updateComplete;
-    const alert = el.shadowRoot!.querySelector('[role="alert"]')!.textContent!;
+    const alert = el.shadowRoot!.querySelector('[role="alert"]')!.textContent;
     expect(alert).to.match(/try again/i);
     expect(alert).to.not.match(/upload/i);
     expect(events.find((e) => e.type === 'fashn-error')!.detail.message).to.equal(alert.trim());

@@ -246,9 +246,9 @@ describe('<fashn-try-on> errors and their ways out', () => {
     await el.updateComplete;
     expect(control(el, 'Pruébatelo')).to.not.equal(undefined);
     expect(seen).to.have.length(1);
-    expect(seen[0]!.attribute).to.equal('mode');
-    expect(seen[0]!.message).to.equal(es['error.invalid-config']);
-    expect(seen[0]!.developerMessage).to.equal(
+    expect(seen[0].attribute).to.equal('mode');
+    expect(seen[0].message).to.equal(es['error.invalid-config']);
+    expect(seen[0].developerMessage).to.equal(
       'mode: expected one of performance, balanced, quality',
     );
   });

@@ -104,7 +104,7 @@ describe("error messages: the shopper's clean, the developer's apart", () => {
         message: table['error.invalid-config'],
         developerMessage: 'num-samples: expected a whole number from 1 to 4',
       });
-      expect(seen[0]!.message).to.not.match(/num-samples|expected/);
+      expect(seen[0].message).to.not.match(/num-samples|expected/);
       expect(warnings).to.deep.equal([
         '<fashn-try-on> num-samples: expected a whole number from 1 to 4',
       ]);
@@ -161,7 +161,7 @@ describe('"Take photo" answers at once', () => {
       const hint = el.shadowRoot!.querySelector('.stage .hint');
       expect(hint?.textContent?.trim()).to.equal(table.preparing);
       expect((control(el, table.takePhoto) as HTMLButtonElement).disabled).to.equal(true);
-      expect(el.shadowRoot!.querySelector('[role="status"]')!.textContent!.trim()).to.equal(
+      expect(el.shadowRoot!.querySelector('[role="status"]')!.textContent.trim()).to.equal(
         table.preparing,
       );
       await waitForState(el, 'review');
@@ -187,7 +187,7 @@ describe('"or drop a photo here" only where a photo can be dropped', () => {
     await waitForState(el, 'capture');
     expect(control(el, table.uploadPhoto)!.checkVisibility()).to.equal(true);
     const hint = el.shadowRoot!.querySelector<HTMLElement>('[part="drop"] span')!;
-    expect(hint.textContent!.trim()).to.equal(table.dropHint);
+    expect(hint.textContent.trim()).to.equal(table.dropHint);
     return hint;
   }
 

@@ -228,11 +228,11 @@ describe('<fashn-try-on> memory', () => {
     expect(kinds(keys, 'result')).to.have.length(2);
 
     // The newest selfie is known again (no call); the oldest was evicted (a new call).
-    await el.useSelfie(photos[2]!);
+    await el.useSelfie(photos[2]);
     expect(await runs('face-to-model')).to.equal(3);
     expect(of(events, 'fashn-avatar').at(-1).cached).to.equal(true);
     expect(of(events, 'fashn-result').at(-1).cached).to.equal(true);
-    await el.useSelfie(photos[0]!);
+    await el.useSelfie(photos[0]);
     expect(await runs('face-to-model')).to.equal(4);
 
     // Results: three looks on one avatar keep the two newest.
@@ -438,8 +438,8 @@ describe('<fashn-try-on> memory', () => {
     }
     expect(new Set(els.map((el) => el.avatar)).size).to.equal(1);
     // Each keeps it where it keeps things: "Try another look" needs no new avatar.
-    await press(els[2]!, 'Try another look');
-    await waitForState(els[2]!, 'result');
+    await press(els[2], 'Try another look');
+    await waitForState(els[2], 'result');
     expect(await runs('face-to-model')).to.equal(1);
 
     // An element connected before the avatar existed finds it on "Try it on".

@@ -75,8 +75,8 @@ describe('<fashn-try-on> photo check at review', () => {
     const { el, seen } = await reviewOf('good-1.jpg');
     await waitUntil(() => seen.length === 1, 'fashn-photo-check');
     expect(seen[0]).to.include({ mode: 'advise', faces: null });
-    expect(seen[0]!.findings).to.deep.equal([]);
-    expect(seen[0]!.measures.width).to.equal(512);
+    expect(seen[0].findings).to.deep.equal([]);
+    expect(seen[0].measures.width).to.equal(512);
     expect(findingsBox(el)).to.equal(null);
     await press(el, 'Use this photo');
     await waitForState(el, 'result');
@@ -155,7 +155,7 @@ describe('<fashn-try-on> photo check at review', () => {
       upload(el, await fixture('small-1.jpg'));
       await waitUntil(() => findingsBox(el), 'findings shown');
       expect(findingsBox(el)!.textContent).to.contain('Zu klein, bitte näher ran.');
-      expect(el.shadowRoot!.querySelector('[part~="use-anyway"]')!.textContent!.trim()).to.equal(
+      expect(el.shadowRoot!.querySelector('[part~="use-anyway"]')!.textContent.trim()).to.equal(
         'Trotzdem verwenden',
       );
     } finally {
@@ -176,9 +176,9 @@ describe('<fashn-try-on> photo check at review', () => {
     await el.updateComplete;
     const [check] = seen;
     // Without a FaceDetector (these engines) no face finding is ever guessed.
-    if (check!.faces === null)
-      expect(check!.findings.filter((f) => f.includes('face'))).to.deep.equal([]);
-    if (check!.findings.length === 0) {
+    if (check.faces === null)
+      expect(check.findings.filter((f) => f.includes('face'))).to.deep.equal([]);
+    if (check.findings.length === 0) {
       // Chromium's fake frame (a lit, sharp test pattern) passes the pixel checks.
       expect(findingsBox(el)).to.equal(null);
       await press(el, 'Use this photo');

@@ -100,14 +100,14 @@ describe('<fashn-try-on> runs against the emulator', () => {
         'fashn-result',
       ]);
       const [faceRun, tryonRun] = events.filter((e) => e.type === 'fashn-before-run');
-      expect(faceRun!.detail.inputs).to.include({
+      expect(faceRun.detail.inputs).to.include({
         prompt: 'athletic build',
         aspect_ratio: '2:3',
         output_format: 'jpeg',
         return_base64: true,
       });
-      expect(faceRun!.detail.inputs.face_image).to.match(/^data:image\/jpeg;base64,/);
-      expect(tryonRun!.detail.inputs).to.deep.include({
+      expect(faceRun.detail.inputs.face_image).to.match(/^data:image\/jpeg;base64,/);
+      expect(tryonRun.detail.inputs).to.deep.include({
         model_image: el.avatar,
         garment_image: garment,
         category: 'auto',
@@ -158,8 +158,8 @@ describe('<fashn-try-on> runs against the emulator', () => {
     await press(el, 'Use this photo');
     await waitForState(el, 'result');
     const [face] = faceImages(events);
-    expect(await imageSize(face!)).to.deep.equal({ width: 1600, height: 1200 });
-    expect(atob(face!.split(',')[1]!).length).to.be.at.most(600 * 1024);
+    expect(await imageSize(face)).to.deep.equal({ width: 1600, height: 1200 });
+    expect(atob(face.split(',')[1]).length).to.be.at.most(600 * 1024);
   });
 
   it('applies EXIF orientation of a dropped photo before sending it', async () => {
@@ -171,7 +171,7 @@ describe('<fashn-try-on> runs against the emulator', () => {
     await waitForState(el, 'review');
     await press(el, 'Use this photo');
     await waitForState(el, 'result');
-    const face = await (await fetch(faceImages(events)[0]!)).blob();
+    const face = await (await fetch(faceImages(events)[0])).blob();
     const pixels = await readPixels(face);
     expect([pixels.width, pixels.height]).to.deep.equal([800, 1200]);
     expect(

@@ -87,7 +87,7 @@ describe('config edge cases', () => {
       remember: 'yes',
       proxyUrl: '  ',
       avatarPrompt: 'x'.repeat(501),
-      category: 7 as unknown as string,
+      category: 7,
       outputFormat: 'JPEG',
     });
     const messages = Object.fromEntries(issues.map((i) => [i.attribute, i.message]));

@@ -109,7 +109,7 @@ describe('normalizeImage', () => {
     for (let y = 5; y < 1600; y += 37)
       for (let x = 5; x < 1200; x += 37, samples++)
         for (let channel = 0; channel < 3; channel++)
-          difference += Math.abs(a.at(x, y)[channel]! - b.at(x, y)[channel]!);
+          difference += Math.abs(a.at(x, y)[channel] - b.at(x, y)[channel]);
     // Both are resampled JPEGs of a smooth photo: a few levels apart on average, not a turn or a shift.
     expect(difference / (samples * 3)).to.be.below(4);
   });
@@ -152,7 +152,7 @@ describe('normalizeImage', () => {
       );
       expect(result.orientation).to.equal(orientation);
       const colors = await quarterColors(result.blob);
-      const [topLeft, topRight, bottomLeft, bottomRight] = shown[orientation]!;
+      const [topLeft, topRight, bottomLeft, bottomRight] = shown[orientation];
       expectColor(colors.topLeft, topLeft, `orientation ${orientation} top left`);
       expectColor(colors.topRight, topRight, `orientation ${orientation} top right`);
       expectColor(colors.bottomLeft, bottomLeft, `orientation ${orientation} bottom left`);

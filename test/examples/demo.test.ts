@@ -30,7 +30,7 @@ describe('the demo (npm start)', { timeout: 120_000 }, () => {
       server: { host: '127.0.0.1', port: 0, strictPort: false },
     });
     await vite.listen();
-    origin = vite.resolvedUrls!.local[0]!.replace(/\/$/, '');
+    origin = vite.resolvedUrls!.local[0].replace(/\/$/, '');
     const executablePath = findChrome();
     assert.ok(executablePath, 'no Chromium found: set CHROME_PATH');
     browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });

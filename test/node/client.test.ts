@@ -402,7 +402,7 @@ describe('polling schedule', () => {
       t += gap;
     }
     assert.equal(gaps[0], DEFAULT_POLL_TUNING.denseIntervalMs);
-    for (let i = 1; i < gaps.length; i++) assert.ok(gaps[i]! >= gaps[i - 1]!, 'never shrinks');
+    for (let i = 1; i < gaps.length; i++) assert.ok(gaps[i] >= gaps[i - 1], 'never shrinks');
     assert.equal(Math.max(...gaps), 5000);
     assert.ok(gaps.length < 20, `${gaps.length} polls in the first late minute`);
   });
@@ -824,7 +824,7 @@ describe('FashnClient against the emulator', () => {
         [5, 'proxy-error', result.id],
       ],
     );
-    assert.ok(retries[3]!.retryInMs! >= 2000);
+    assert.ok(retries[3].retryInMs! >= 2000);
   });
 
   it('keeps polling through an outage until the overall timeout, then cancels', async () => {

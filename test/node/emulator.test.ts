@@ -67,7 +67,7 @@ async function finish(emulator: FashnEmulator, clock: { t: number }, id: string)
 function decodeDataUrl(url: string): { mime: string; image: RgbaImage } {
   const match = /^data:(image\/[a-z]+);base64,(.+)$/.exec(url);
   assert.ok(match, `not a base64 image data URL: ${url.slice(0, 40)}`);
-  return { mime: match[1]!, image: decodeImage(decodeBase64(match[2]!)) };
+  return { mime: match[1], image: decodeImage(decodeBase64(match[2])) };
 }
 
 /** Mean RGB over a rectangle given in fractions of the image size. */
@@ -83,7 +83,7 @@ function meanRgb(
   for (let y = Math.floor(y0 * image.height); y < Math.floor(y1 * image.height); y++) {
     for (let x = Math.floor(x0 * image.width); x < Math.floor(x1 * image.width); x++) {
       const p = (y * image.width + x) * 4;
-      for (let c = 0; c < 3; c++) sum[c]! += image.data[p + c]!;
+      for (let c = 0; c < 3; c++) sum[c] += image.data[p + c];
       n++;
     }
   }
@@ -286,7 +286,7 @@ describe('emulator: runtime failures', () => {
     assert.equal(final.status, 'failed');
     assert.equal(final.output, null);
     assert.equal(final.error?.name, 'ImageLoadError');
-    assert.match(final.error!.message, /face image/);
+    assert.match(final.error.message, /face image/);
   });
 
   it('fails with ImageLoadError when a URL does not serve an image', async () => {
@@ -300,13 +300,13 @@ describe('emulator: runtime failures', () => {
     });
     const final = await finish(emulator, clock, id);
     assert.equal(final.error?.name, 'ImageLoadError');
-    assert.match(final.error!.message, /garment image.*Content-Type is not an image.*text\/plain/);
+    assert.match(final.error.message, /garment image.*Content-Type is not an image.*text\/plain/);
   });
 
   it('loads http(s) inputs with the given fetch (here: its own URL output)', async () => {
     const { emulator, clock } = setup();
     const avatarId = await run(emulator, 'face-to-model', { face_image: FACE });
-    const avatarUrl = (await finish(emulator, clock, avatarId)).output![0]!;
+    const avatarUrl = (await finish(emulator, clock, avatarId)).output![0];
     assert.match(avatarUrl, /^http:\/\/emu\.test\/v1\/outputs\/.+\/output_0\.jpg$/);
     emulator.reset({
       fetch: (input, init) => emulator.handle(new Request(input, init)),
@@ -320,9 +320,9 @@ describe('emulator: runtime failures', () => {
     });
     const failed = await finish(emulator, clock, id);
     assert.equal(failed.error?.name, 'ImageLoadError');
-    assert.match(failed.error!.message, /model image.*HTTP 404/);
+    assert.match(failed.error.message, /model image.*HTTP 404/);
     const freshAvatar = await run(emulator, 'face-to-model', { face_image: FACE });
-    const freshUrl = (await finish(emulator, clock, freshAvatar)).output![0]!;
+    const freshUrl = (await finish(emulator, clock, freshAvatar)).output![0];
     const tryon = await run(emulator, 'tryon-v1.6', {
       model_image: freshUrl,
       garment_image: RED_GARMENT,
@@ -509,7 +509,7 @@ describe('emulator: outputs', () => {
       });
       const output = (await finish(emulator, clock, id)).output!;
       assert.equal(output.length, 1);
-      const decoded = decodeDataUrl(output[0]!);
+      const decoded = decodeDataUrl(output[0]);
       assert.equal(decoded.mime, mime);
       assert.deepEqual([decoded.image.width, decoded.image.height], [width, height]);
     }
@@ -518,7 +518,7 @@ describe('emulator: outputs', () => {
       output_format: 'png',
       return_base64: true,
     });
-    assert.equal(decodeDataUrl((await finish(emulator, clock, png)).output![0]!).mime, 'image/png');
+    assert.equal(decodeDataUrl((await finish(emulator, clock, png)).output![0]).mime, 'image/png');
   });
 
   it('returns try-on PNGs by default, one per sample, each visibly different', async () => {
@@ -539,8 +539,8 @@ describe('emulator: outputs', () => {
     for (let a = 0; a < 3; a++) {
       for (let b = a + 1; b < 3; b++) {
         let differing = 0;
-        const [x, y] = [images[a]!.image.data, images[b]!.image.data];
-        for (let i = 0; i < x.length; i += 4) if (Math.abs(x[i]! - y[i]!) > 16) differing++;
+        const [x, y] = [images[a].image.data, images[b].image.data];
+        for (let i = 0; i < x.length; i += 4) if (Math.abs(x[i] - y[i]) > 16) differing++;
         assert.ok(differing > 1_000, `samples ${a} and ${b} differ in ${differing} pixels`);
       }
     }
@@ -557,13 +557,13 @@ describe('emulator: outputs', () => {
     assert.equal(early.status, 404);
     const [url] = (await finish(emulator, clock, id)).output!;
     assert.equal(url, `${BASE}/outputs/${id}/output_0.jpg`);
-    const image = await emulator.handle(new Request(url!));
+    const image = await emulator.handle(new Request(url));
     assert.equal(image.status, 200);
     assert.equal(image.headers.get('content-type'), 'image/jpeg');
     const decoded = decodeImage(new Uint8Array(await image.arrayBuffer()));
     assert.deepEqual([decoded.width, decoded.height], [576, 864]);
     emulator.reset();
-    assert.equal((await emulator.handle(new Request(url!))).status, 404);
+    assert.equal((await emulator.handle(new Request(url))).status, 404);
   });
 
   it('builds output URLs from publicUrl when given', async () => {
@@ -582,7 +582,7 @@ describe('emulator: outputs', () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
       ids.push(await run(emulator, 'face-to-model', { face_image: 'data:image/png;base64,AAAA' }));
-      await finish(emulator, clock, ids[i]!);
+      await finish(emulator, clock, ids[i]);
     }
     assert.equal((await call(emulator, 'GET', `/status/${ids[0]}`)).status, 404);
     assert.equal((await call(emulator, 'GET', `/status/${ids[2]}`)).status, 200);
@@ -597,7 +597,7 @@ describe('emulator: output images show what happened', () => {
       return_base64: true,
       output_format: 'png',
     });
-    const { image } = decodeDataUrl((await finish(emulator, clock, id)).output![0]!);
+    const { image } = decodeDataUrl((await finish(emulator, clock, id)).output![0]);
     const head = meanRgb(image, 0.44, 0.15, 0.56, 0.23); // around (0.5w, 0.285w) on a 2:3 image
     assert.ok(head[2] > 180 && head[0] < 60 && head[1] < 80, `head is the blue face: ${head}`);
     const torso = meanRgb(image, 0.4, 0.55, 0.6, 0.7);
@@ -616,7 +616,7 @@ describe('emulator: output images show what happened', () => {
         seed,
         return_base64: true,
       });
-      outputs.push((await finish(emulator, clock, id)).output![0]!);
+      outputs.push((await finish(emulator, clock, id)).output![0]);
     }
     assert.equal(outputs[0], outputs[1]);
     assert.notEqual(outputs[0], outputs[2]);
@@ -630,7 +630,7 @@ describe('emulator: output images show what happened', () => {
       category: 'tops',
       return_base64: true,
     });
-    const top = decodeDataUrl((await finish(emulator, clock, tops)).output![0]!).image;
+    const top = decodeDataUrl((await finish(emulator, clock, tops)).output![0]).image;
     const torso = meanRgb(top, 0.4, 0.45, 0.6, 0.55);
     assert.ok(torso[0] > 150 && torso[1] < 70 && torso[2] < 70, `torso is red: ${torso}`);
     const head = meanRgb(top, 0.45, 0.15, 0.55, 0.2);
@@ -642,7 +642,7 @@ describe('emulator: output images show what happened', () => {
       category: 'bottoms',
       return_base64: true,
     });
-    const bottom = decodeDataUrl((await finish(emulator, clock, bottoms)).output![0]!).image;
+    const bottom = decodeDataUrl((await finish(emulator, clock, bottoms)).output![0]).image;
     const legs = meanRgb(bottom, 0.42, 0.8, 0.58, 0.88);
     assert.ok(legs[0] > 150 && legs[1] < 70, `lower body is red: ${legs}`);
     const chest = meanRgb(bottom, 0.4, 0.42, 0.6, 0.48);
@@ -663,7 +663,7 @@ describe('emulator: output images show what happened', () => {
       category: 'tops',
       return_base64: true,
     });
-    const image = decodeDataUrl((await finish(emulator, clock, id)).output![0]!).image;
+    const image = decodeDataUrl((await finish(emulator, clock, id)).output![0]).image;
     const torso = meanRgb(image, 0.45, 0.45, 0.55, 0.55);
     assert.ok(torso[0] > 150 && torso[1] < 70, `garment on the torso: ${torso}`);
     // Where the white photo background would be, the grey model shows through.
@@ -686,10 +686,10 @@ describe('emulator: output images show what happened', () => {
       garment_image: solidPngDataUrl(40, 40, [255, 255, 255, 255]),
       return_base64: true,
     });
-    const transparent = decodeDataUrl((await finish(emulator, clock, clear)).output![0]!).image;
+    const transparent = decodeDataUrl((await finish(emulator, clock, clear)).output![0]).image;
     const grey = meanRgb(transparent, 0.4, 0.45, 0.6, 0.55);
     assert.ok(Math.abs(grey[0] - 128) < 12, `nothing drawn: ${grey}`);
-    const whiteImage = decodeDataUrl((await finish(emulator, clock, white)).output![0]!).image;
+    const whiteImage = decodeDataUrl((await finish(emulator, clock, white)).output![0]).image;
     const whiteTorso = meanRgb(whiteImage, 0.4, 0.45, 0.6, 0.55);
     assert.ok(whiteTorso[0] > 180, `white garment shows: ${whiteTorso}`);
   });
@@ -726,11 +726,11 @@ describe('emulator: control endpoints over HTTP', () => {
         ['control', undefined],
       ],
     );
-    assert.equal(log.requests[2]!.predictionId, id);
-    assert.equal(log.requests[2]!.model, 'face-to-model');
-    assert.equal(log.predictions[0]!.id, id);
-    assert.equal(log.predictions[0]!.status, 'starting');
-    assert.match(log.predictions[0]!.inputs.face_image, /^data:image\/jpeg;base64,…\(\d+ chars\)$/);
+    assert.equal(log.requests[2].predictionId, id);
+    assert.equal(log.requests[2].model, 'face-to-model');
+    assert.equal(log.predictions[0].id, id);
+    assert.equal(log.predictions[0].status, 'starting');
+    assert.match(log.predictions[0].inputs.face_image, /^data:image\/jpeg;base64,…\(\d+ chars\)$/);
 
     const reset = await call(emulator, 'POST', '/__control/reset', { speed: 0.5 });
     assert.equal(reset.status, 200);

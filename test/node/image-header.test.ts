@@ -63,7 +63,7 @@ describe('readImageHeader: JPEG', () => {
       { format: 'jpeg', width: 1200, height: 1600, orientation: 8 },
     );
     assert.equal(header.orientationField?.littleEndian, true);
-    assert.equal(valueAt(bytes, header.orientationField!), 8);
+    assert.equal(valueAt(bytes, header.orientationField), 8);
   });
 
   it('reads all eight orientations in both byte orders and as SHORT or LONG', () => {
@@ -347,7 +347,7 @@ describe('exif', () => {
         const where = `${dy < shown.height / 2 ? 'T' : 'B'}${dx < shown.width / 2 ? 'L' : 'R'}`;
         assert.equal(
           where,
-          expected[orientation]![quarter as keyof (typeof expected)[1]],
+          expected[orientation][quarter as keyof (typeof expected)[1]],
           `orientation ${orientation}, ${quarter}`,
         );
       }

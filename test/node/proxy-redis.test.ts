@@ -139,8 +139,8 @@ describe(
         });
       const [a, b] = await Promise.all([instance(), instance()]);
       try {
-        const urlA = a.match[1]!;
-        const urlB = b.match[1]!;
+        const urlA = a.match[1];
+        const urlB = b.match[1];
         const shopper = { 'x-forwarded-for': '203.0.113.7' };
         const run = await fetch(`${urlA}/run`, { method: 'POST', headers: shopper, body: RUN });
         assert.equal(run.status, 200);
@@ -199,19 +199,19 @@ describe(
         // FASHN holds this run for 800 ms; the shopper's connection to A dies meanwhile.
         fashn.emulator.inject({ kind: 'run', delayMs: 800 });
         const lost = new AbortController();
-        const atA = post(a.match[1]!, lost.signal);
+        const atA = post(a.match[1], lost.signal);
         await until(() => runRequests() > runsBefore);
         lost.abort();
         await assert.rejects(atA);
 
         // The retry reaches B while A's run is still pending at FASHN: B waits for A's answer.
-        const atB = await post(b.match[1]!);
+        const atB = await post(b.match[1]);
         assert.equal(atB.status, 200);
         const { id } = (await atB.json()) as { id: string };
         assert.equal(runRequests() - runsBefore, 1, 'one run reached FASHN');
         assert.ok(fashn.emulator.predictions.has(id), 'the id is the prediction A started');
         // Asking A afterwards (GET …/run with the key) names the same prediction.
-        const lookup = await fetch(`${a.match[1]!}/run`, { headers: { 'idempotency-key': key } });
+        const lookup = await fetch(`${a.match[1]}/run`, { headers: { 'idempotency-key': key } });
         assert.equal(lookup.status, 200);
         assert.equal(((await lookup.json()) as { id: string }).id, id);
         assert.equal(runRequests() - runsBefore, 1);
@@ -237,7 +237,7 @@ describe(
       const first = await instance();
       let id: string;
       try {
-        const run = await fetch(`${first.match[1]!}/run`, { method: 'POST', headers, body: RUN });
+        const run = await fetch(`${first.match[1]}/run`, { method: 'POST', headers, body: RUN });
         assert.equal(run.status, 200);
         id = ((await run.json()) as { id: string }).id;
       } finally {
@@ -245,7 +245,7 @@ describe(
       }
       const second = await instance();
       try {
-        const url = second.match[1]!;
+        const url = second.match[1];
         const lookup = await fetch(`${url}/run`, { headers: { 'idempotency-key': key } });
         assert.equal(lookup.status, 200);
         assert.equal(((await lookup.json()) as { id: string }).id, id);

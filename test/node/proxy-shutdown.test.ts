@@ -16,7 +16,7 @@ describe('fashn-try-on-proxy on SIGTERM', { timeout: 30_000 }, () => {
       { ready: /listening on (http:\/\/[^\s,]+)/ },
     );
     try {
-      const base = `${proxy.match[1]!}/api/fashn`;
+      const base = `${proxy.match[1]}/api/fashn`;
       const run = await fetch(`${base}/run`, {
         method: 'POST',
         body: JSON.stringify({

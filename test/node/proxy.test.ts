@@ -835,7 +835,7 @@ for (const front of FRONTS) {
       const run = await post('/api/fashn/run', body);
       assert.equal(run.status, 200, run.text);
       assert.equal(received.length, 1);
-      assert.ok(received[0]!.body.equals(Buffer.from(body, 'utf8')), 'FASHN got other bytes');
+      assert.ok(received[0].body.equals(Buffer.from(body, 'utf8')), 'FASHN got other bytes');
       assert.equal(emulator.predictions.get(String(run.json.id))?.inputs.face_image, photo);
     });
 

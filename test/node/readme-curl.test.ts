@@ -24,7 +24,7 @@ function blocks(): Array<[string, string]> {
   assert.ok(start >= 0, 'README has no "The protocol, with curl" section');
   const end = README.indexOf('\n## ', start);
   const section = README.slice(start, end < 0 ? undefined : end);
-  return [...section.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((m) => [m[1]!, m[2]!]);
+  return [...section.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((m) => [m[1], m[2]]);
 }
 
 /** Each curl command with the answer shown after it. */
@@ -79,9 +79,9 @@ describe('README: the protocol, with curl', () => {
   it("shows run, status and cancel, each with its answer, against the command's default address", () => {
     const commands = examples().map((e) => e.command);
     assert.equal(commands.length, 3);
-    assert.match(commands[0]!, /curl -s "\$PROXY\/run"/);
-    assert.match(commands[1]!, /curl -s "\$PROXY\/status\/\$ID"/);
-    assert.match(commands[2]!, /curl -s -X POST "\$PROXY\/cancel\/\$ID"/);
+    assert.match(commands[0], /curl -s "\$PROXY\/run"/);
+    assert.match(commands[1], /curl -s "\$PROXY\/status\/\$ID"/);
+    assert.match(commands[2], /curl -s -X POST "\$PROXY\/cancel\/\$ID"/);
     const port = /--port <n>.*default (\d+)/.exec(USAGE)![1];
     assert.equal(documented('PROXY'), `http://127.0.0.1:${port}/api/fashn`);
     for (const name of SETTINGS) assert.ok(documented(name), `${name} is set in the README`);
@@ -101,24 +101,24 @@ describe('README: the protocol, with curl', () => {
     const [runExample, statusExample, cancelExample] = examples();
     const proxy = `${server.url}/api/fashn`;
 
-    const started = await curl(runExample!.command, { PROXY: proxy, SELFIE });
-    runResponse.parse(runExample!.answer);
+    const started = await curl(runExample.command, { PROXY: proxy, SELFIE });
+    runResponse.parse(runExample.answer);
     const { id } = runResponse.parse(started);
-    for (const key of Object.keys(runExample!.answer)) assert.ok(key in started, key);
+    for (const key of Object.keys(runExample.answer)) assert.ok(key in started, key);
     assert.equal(started.error, null);
 
-    const status = await curl(statusExample!.command, { PROXY: proxy, ID: id });
-    const shownStatus = statusResponse.parse(statusExample!.answer);
+    const status = await curl(statusExample.command, { PROXY: proxy, ID: id });
+    const shownStatus = statusResponse.parse(statusExample.answer);
     assert.ok(PENDING_STATUSES.includes(shownStatus.status));
-    assert.deepEqual(Object.keys(status).sort(), Object.keys(statusExample!.answer).sort());
+    assert.deepEqual(Object.keys(status).sort(), Object.keys(statusExample.answer).sort());
     assert.equal(status.id, id);
     assert.ok(
       PENDING_STATUSES.includes(statusResponse.parse(status).status),
       String(status.status),
     );
 
-    const canceled = await curl(cancelExample!.command, { PROXY: proxy, ID: id });
-    assert.deepEqual(canceled, { ...cancelExample!.answer, id });
+    const canceled = await curl(cancelExample.command, { PROXY: proxy, ID: id });
+    assert.deepEqual(canceled, { ...cancelExample.answer, id });
     const after = await fetch(`${proxy}/status/${id}`).then((answer) => answer.json());
     assert.equal(statusResponse.parse(after).status, 'canceled');
   });

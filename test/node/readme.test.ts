@@ -58,8 +58,8 @@ describe('README is self-contained', () => {
       const text = readFileSync(new URL(file, ROOT), 'utf8');
       const base = new URL(file, ROOT);
       for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
-        if (/^[a-z]+:/i.test(target!)) continue;
-        assert.ok(existsSync(new URL(target!, base)), `${file} links to missing ${target}`);
+        if (/^[a-z]+:/i.test(target)) continue;
+        assert.ok(existsSync(new URL(target, base)), `${file} links to missing ${target}`);
       }
     });
   }

@@ -135,7 +135,7 @@ const proxyWorker :Workerd.Worker = (
       ready: /listening on (\S+)/,
     });
     try {
-      const base = /listening on (\S+)/.exec(express.output())![1]!;
+      const base = /listening on (\S+)/.exec(express.output())![1];
       await roundTrip(`${base}/api/fashn`);
     } finally {
       await express.stop();

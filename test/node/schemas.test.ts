@@ -236,7 +236,7 @@ describe('answers', () => {
     for (const error of [42, { message: 'no name' }, { name: 'PoseError', message: 7 }]) {
       const parsed = statusResponse.safeParse({ id: 'p1', status: 'failed', error });
       assert.equal(parsed.success, false, JSON.stringify(error));
-      assert.match(describeIssue(parsed.error!), /^error: /);
+      assert.match(describeIssue(parsed.error), /^error: /);
     }
   });
 

@@ -86,8 +86,8 @@ export function withExifOrientation(
   let at = 2;
   // Copy the segments before the scan, leaving out Exif APP1s.
   while (at + 4 <= jpeg.length && jpeg[at] === 0xff && jpeg[at + 1] !== 0xda) {
-    const marker = jpeg[at + 1]!;
-    const end = at + 2 + ((jpeg[at + 2]! << 8) | jpeg[at + 3]!);
+    const marker = jpeg[at + 1];
+    const end = at + 2 + ((jpeg[at + 2] << 8) | jpeg[at + 3]);
     const isExif =
       marker === 0xe1 && String.fromCharCode(...jpeg.subarray(at + 4, at + 10)) === 'Exif\0\0';
     if (!isExif) kept.push(jpeg.subarray(at, end));
@@ -180,7 +180,7 @@ const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
 
 function crc32(bytes: Uint8Array): number {
   let crc = 0xffffffff;
-  for (const byte of bytes) crc = CRC_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
+  for (const byte of bytes) crc = CRC_TABLE[(crc ^ byte) & 0xff] ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }
 
@@ -403,7 +403,7 @@ export function drawPattern(
             100 + 80 * Math.sin(9 * u * v),
           ];
           for (let channel = 0; channel < 3; channel++) {
-            data[at + channel] = base[channel]! + (random() - 0.5) * grain;
+            data[at + channel] = base[channel] + (random() - 0.5) * grain;
           }
           data[at + 3] = 255;
         }
@@ -474,12 +474,12 @@ export async function readPixels(blob: Blob): Promise<Pixels> {
     height,
     at(x, y) {
       const at = (Math.floor(y) * width + Math.floor(x)) * 4;
-      return [data[at]!, data[at + 1]!, data[at + 2]!, data[at + 3]!];
+      return [data[at], data[at + 1], data[at + 2], data[at + 3]];
     },
   };
 }
 
 /** True when every channel of `actual` is within `tolerance` of `expected`. */
 export function isColor(actual: ArrayLike<number>, expected: Rgb, tolerance = 48): boolean {
-  return expected.every((value, channel) => Math.abs(actual[channel]! - value) <= tolerance);
+  return expected.every((value, channel) => Math.abs(actual[channel] - value) <= tolerance);
 }

@@ -12,7 +12,7 @@ export * from '@open-wc/testing';
 export const WAIT_UNTIL_TIMEOUT_MS = 15_000;
 
 export function waitUntil(
-  predicate: () => unknown | Promise<unknown>,
+  predicate: () => unknown,
   message?: string,
   options: { interval?: number; timeout?: number } = {},
 ): Promise<void> {

@@ -77,10 +77,10 @@ return {0, math.ceil((cost - tokens) / refill * 1000)}
 export async function createRedisStore(options: RedisStoreOptions): Promise<RedisStore> {
   const prefix = options.prefix ?? 'fashn-try-on:';
   const { createClient } = (await import('redis')) as unknown as {
-    createClient(options: {
+    createClient: (options: {
       url: string;
       socket: { reconnectStrategy(retries: number, cause: Error): number | Error };
-    }): Client;
+    }) => Client;
   };
   // Unreachable at start: reject (a misconfigured URL must not hang startup). Once
   // connected, a lost connection is retried with back-off (commands wait meanwhile).
