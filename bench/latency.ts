@@ -371,13 +371,13 @@ async function measureSdk(
     );
     return handle;
   }) as typeof setTimeout;
-  globalThis.clearTimeout = ((handle: unknown) => {
+  globalThis.clearTimeout = (handle: unknown) => {
     const stop = virtual.get(handle as object);
     if (stop) {
       virtual.delete(handle as object);
       stop.abort();
     } else realClearTimeout(handle as Parameters<typeof clearTimeout>[0]);
-  });
+  };
   try {
     const seenAt = new Map<string, number>();
     const failures: unknown[] = [];
