@@ -49,6 +49,14 @@ export interface FashnTryOnAttributes {
   'cache-days'?: Whole;
   /** Link shown on the consent step. */
   'privacy-url'?: string;
+  /** The shop's product id, carried in every event's detail. */
+  'product-id'?: string;
+  /** The product page's http(s) URL, carried in every event's detail and shared. */
+  'product-url'?: string;
+  /** `"true"`: an "Add to cart" action on the result (default `"false"`). */
+  cart?: YesNo;
+  /** Who asks for consent: the element's own step (default) or the page's consent manager. */
+  consent?: TryOnConfig['consent'];
 }
 
 /** Listener props: `onfashn-result={(event) => event.detail.images}` and so on. */

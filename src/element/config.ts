@@ -38,6 +38,10 @@ export interface TryOnConfig {
   remember: boolean;
   cacheDays: number;
   privacyUrl: string | undefined;
+  productId: string | undefined;
+  productUrl: string | undefined;
+  cart: boolean;
+  consent: 'element' | 'external';
 }
 
 export interface ConfigIssue {
@@ -122,6 +126,14 @@ const FIELDS: { [K in keyof TryOnConfig]: [string, Rule<TryOnConfig[K] & {}>, Tr
   remember: ['remember', bool, true],
   cacheDays: ['cache-days', int(1, 3650), 30],
   privacyUrl: ['privacy-url', text(isHttpUrl, 'must be an http(s) URL'), undefined],
+  productId: [
+    'product-id',
+    text((v) => v.length > 0 && v.length <= 200, '1 to 200 characters'),
+    undefined,
+  ],
+  productUrl: ['product-url', text(isHttpUrl, 'must be an http(s) URL'), undefined],
+  cart: ['cart', bool, false],
+  consent: ['consent', oneOf(['element', 'external'] as const), 'element'],
 };
 
 /** The configurable properties (camelCase), in attribute order. */

@@ -4,6 +4,12 @@
  */
 import type { FashnErrorDetail } from '../api/errors.js';
 import type { ModelInputs, ModelName } from '../api/schemas.js';
+import type { FunnelEventDetails, ProductFields } from '../conversion/funnel.js';
+
+export type * from '../conversion/funnel.js';
+export type { FashnAddToCartDetail, CartAnswer } from '../conversion/cart.js';
+export type { FashnConsentDetail } from '../conversion/consent.js';
+export type { FashnShareDetail, ShareOutcome } from '../conversion/share.js';
 
 /** The flow's states (SPEC "States"). */
 export type FashnState =
@@ -52,7 +58,8 @@ export type TryOnResult = FashnResultDetail;
 
 export type FashnErrorEventDetail = FashnErrorDetail;
 
-export interface FashnEventDetails {
+/** Every event's detail, by name (the funnel's events included). */
+export interface FashnEventDetails extends FunnelEventDetails {
   'fashn-state-change': FashnStateChangeDetail;
   'fashn-before-run': FashnBeforeRunDetail;
   'fashn-progress': FashnProgressDetail;
@@ -63,15 +70,15 @@ export interface FashnEventDetails {
 
 export type FashnEventName = keyof FashnEventDetails;
 
+/** What a listener receives: each detail with the product fields (`product-id`, `product-url`). */
+export type FashnEventMap = {
+  [N in FashnEventName]: CustomEvent<FashnEventDetails[N] & ProductFields>;
+};
+
 declare global {
-  interface HTMLElementEventMap {
-    'fashn-state-change': CustomEvent<FashnStateChangeDetail>;
-    'fashn-before-run': CustomEvent<FashnBeforeRunDetail>;
-    'fashn-progress': CustomEvent<FashnProgressDetail>;
-    'fashn-avatar': CustomEvent<FashnAvatarDetail>;
-    'fashn-result': CustomEvent<FashnResultDetail>;
-    'fashn-error': CustomEvent<FashnErrorEventDetail>;
-  }
+  // Derived from the table above, so `addEventListener('fashn-share', …)` is typed.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface HTMLElementEventMap extends FashnEventMap {}
 }
 
 /**

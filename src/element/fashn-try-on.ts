@@ -4,7 +4,15 @@ import { FashnError, canceledError, isFashnError, type FashnErrorStep } from '..
 import { hasStrings, loadStrings, stringsFor, type Strings } from '../i18n/index.js';
 import { CameraController } from './camera-controller.js';
 import { CONFIG_KEYS, readConfig, type ConfigIssue, type TryOnConfig } from './config.js';
-import { emit, type FashnProgressDetail, type FashnState, type TryOnResult } from './events.js';
+import { productFields } from '../conversion/funnel.js';
+import {
+  emit,
+  type FashnEventDetails,
+  type FashnEventName,
+  type FashnProgressDetail,
+  type FashnState,
+  type TryOnResult,
+} from './events.js';
 import { Flow } from './flow.js';
 import { sharedTryOnStore } from '../cache/fallback.js';
 import { findPending, type PendingPrediction } from '../cache/resume.js';
@@ -95,6 +103,10 @@ export class FashnTryOn extends LitElement {
     remember: {},
     cacheDays: { attribute: 'cache-days' },
     privacyUrl: { attribute: 'privacy-url' },
+    productId: { attribute: 'product-id' },
+    productUrl: { attribute: 'product-url' },
+    cart: {},
+    consent: {},
     strings: { attribute: false },
     requestInit: { attribute: false },
     fetch: { attribute: false },
@@ -137,6 +149,14 @@ export class FashnTryOn extends LitElement {
   declare cacheDays?: number | string;
   /** Link shown on the consent step. */
   declare privacyUrl?: string;
+  /** The shop's product id, carried in every event's detail (`productId`). */
+  declare productId?: string;
+  /** The product page's http(s) URL, carried in every event's detail (`productUrl`, absolute) and shared. */
+  declare productUrl?: string;
+  /** `"true"`: an "Add to cart" action on the result (`fashn-add-to-cart`), default false. */
+  declare cart?: boolean | string;
+  /** `element` (default): the element asks for consent; `external`: the page's consent manager does, then calls `grantConsent()`. */
+  declare consent?: string;
   /** Partial overrides of any UI text (keys of the English table). */
   declare strings?: Partial<Strings>;
   /** Merged into every proxy request (headers, `credentials`). */
@@ -474,7 +494,7 @@ export class FashnTryOn extends LitElement {
     this.#focusStep = state !== 'idle' && (modal || (!this.#quiet && this.#focusWasInside()));
     if (state !== 'avatar' && state !== 'tryon') this.#quiet = false;
     this.requestUpdate();
-    emit(this, 'fashn-state-change', { state, previousState });
+    this.#emit('fashn-state-change', { state, previousState });
   }
 
   /** Whether keyboard focus is on this element or was dropped with a removed control. */
@@ -564,7 +584,7 @@ export class FashnTryOn extends LitElement {
         if (this.#run !== run) throw run.reason ?? this.#canceled(step);
         this.#avatar = avatar = made;
         this.#avatarCached = cached;
-        emit(this, 'fashn-avatar', { image: made.image, cached, createdAt: made.createdAt });
+        this.#emit('fashn-avatar', { image: made.image, cached, createdAt: made.createdAt });
         // Resumed on connect: on to try-on only if the shopper opened the dialog meanwhile.
         if (resume && !(this.#dialogOpen && garment)) {
           this.#run = undefined;
@@ -589,7 +609,7 @@ export class FashnTryOn extends LitElement {
       this.#shown = 0;
       this.#before = false;
       this.#flow.go('result');
-      emit(this, 'fashn-result', result);
+      this.#emit('fashn-result', result);
       return result;
     } catch (cause) {
       if (this.#run !== run) throw run.reason ?? this.#canceled(step);
@@ -626,7 +646,7 @@ export class FashnTryOn extends LitElement {
       }),
       memory,
       beforeRun: (model, inputs, step) => {
-        if (emit(this, 'fashn-before-run', { model, inputs } as never, { cancelable: true }))
+        if (this.#emit('fashn-before-run', { model, inputs } as never, { cancelable: true }))
           return;
         run.vetoed = true;
         throw this.#canceled(step);
@@ -651,7 +671,7 @@ export class FashnTryOn extends LitElement {
     this.#progress = detail;
     this.#progressAt = Date.now();
     this.requestUpdate();
-    emit(this, 'fashn-progress', detail);
+    this.#emit('fashn-progress', detail);
   }
 
   // ---- helpers ----
@@ -676,7 +696,7 @@ export class FashnTryOn extends LitElement {
       this.#avatar = kept;
       this.#avatarCached = true;
       if (kept)
-        emit(this, 'fashn-avatar', { image: kept.image, cached: true, createdAt: kept.createdAt });
+        this.#emit('fashn-avatar', { image: kept.image, cached: true, createdAt: kept.createdAt });
     }
     return store;
   }
@@ -801,8 +821,19 @@ export class FashnTryOn extends LitElement {
     return localizeError(error, this.#t, step, this.#config.capture.upload);
   }
 
+  /** Dispatches one of the element's events with the product fields in its detail. */
+  #emit<N extends FashnEventName>(
+    name: N,
+    detail: FashnEventDetails[N],
+    options?: { cancelable?: boolean },
+  ): boolean {
+    const { productId, productUrl } = this.#config;
+    const url = productUrl && new URL(productUrl, document.baseURI).href;
+    return emit(this, name, { ...detail, ...productFields(productId, url) }, options);
+  }
+
   #report(error: FashnError): void {
-    emit(this, 'fashn-error', error.toDetail());
+    this.#emit('fashn-error', error.toDetail());
   }
 
   #startTicker(): void {
