@@ -4,6 +4,7 @@ import { FashnError, canceledError, isFashnError, type FashnErrorStep } from '..
 import { hasStrings, loadStrings, stringsFor, type Strings } from '../i18n/index.js';
 import { CameraController } from './camera-controller.js';
 import { CONFIG_KEYS, readConfig, type ConfigIssue, type TryOnConfig } from './config.js';
+import { ConsentGate } from '../conversion/consent.js';
 import { productFields } from '../conversion/funnel.js';
 import {
   emit,
@@ -61,6 +62,10 @@ const noop = () => {};
  * @fires fashn-avatar - `{ image, cached, createdAt }` when an avatar is made or found kept
  * @fires fashn-result - `{ images, garmentImage, predictionId, avatarCached, cached, durationMs }`
  * @fires fashn-error - `{ code, message, step, retriable, fashnName?, predictionId?, httpStatus?, attribute? }`
+ * @fires fashn-open - `{ source }` (`trigger` or `method`) when the shopper or the page opens the element
+ * @fires fashn-consent - `{ decision, via }`: `granted` or `declined`, by the element's step (`element`) or the page (`external`)
+ * @fires fashn-capture - `{ source }`: a photo from the `camera` or an `upload` (picked or dropped)
+ * @fires fashn-download - `{ image }` when the shopper presses Download
  *
  * @slot trigger - replaces the "Try it on" button
  *
@@ -182,6 +187,7 @@ export class FashnTryOn extends LitElement {
   #avatar: Avatar | undefined;
   #avatarCached = false;
   #consented = false;
+  readonly #consent = new ConsentGate((detail) => this.#emit('fashn-consent', detail));
   #photo: Blob | undefined;
   #photoUrl: string | undefined;
   #results: string[] = [];
@@ -199,6 +205,8 @@ export class FashnTryOn extends LitElement {
   /** A resumed run (nobody asked for it on this page) does not move focus. */
   #quiet = false;
   #ownCloses = 0;
+  /** Set while one open is being reported (the trigger calls `start()`, which calls `open()`). */
+  #openReported = false;
   readonly #langObserver = new MutationObserver(() => this.requestUpdate());
 
   /** The flow's current state. */
@@ -254,6 +262,7 @@ export class FashnTryOn extends LitElement {
 
   /** Opens the dialog (`dialog` layout) and, from `idle`, begins like "Try it on". */
   open(): void {
+    this.#opened('method');
     this.#dialogOpen = true;
     this.requestUpdate();
     if (this.state === 'idle') void this.#begin();
@@ -262,6 +271,7 @@ export class FashnTryOn extends LitElement {
   /** Closes the dialog and stops the camera (SPEC). In the `inline` layout: back to `idle`. */
   close(): void {
     this.#camera.stop();
+    this.#declinedByClosing();
     if (this.#config.layout === 'inline') {
       if (this.#run) this.cancel();
       this.#flow.go('idle');
@@ -285,6 +295,7 @@ export class FashnTryOn extends LitElement {
       this.garmentImage = garmentImage;
       this.#readConfig();
     }
+    this.#opened('method');
     this.#dialogOpen = true;
     this.requestUpdate();
     await this.#loadKept();
@@ -344,6 +355,8 @@ export class FashnTryOn extends LitElement {
     if (this.#run) this.cancel();
     this.#avatar = undefined;
     this.#results = [];
+    // Consent is asked again: for the funnel, it is withdrawn.
+    if (this.#consented) this.#consent.decline(this.#config.consent);
     this.#consented = false;
     this.#setPhoto(undefined);
     if (this.#config.layout === 'dialog') this.close();
@@ -357,7 +370,7 @@ export class FashnTryOn extends LitElement {
     const t = this.#t;
     const state = this.state;
     const dialog = this.#config.layout === 'dialog';
-    const trigger = html`<slot name="trigger" @click=${() => this.start()}
+    const trigger = html`<slot name="trigger" @click=${this.#onTrigger}
       ><button type="button" class="btn primary" part="trigger button">${t.tryOn}</button></slot
     >`;
     const panel = html`<div class="panel ${state === 'idle' ? '' : 'open'}" part="panel">
@@ -430,6 +443,7 @@ export class FashnTryOn extends LitElement {
   readonly #actions: ViewActions = {
     continue: () => {
       this.#consented = true;
+      this.#consent.grant('element');
       this.#flow.go('capture');
     },
     takePhoto: () => void this.#takePhoto(),
@@ -437,6 +451,7 @@ export class FashnTryOn extends LitElement {
     retryCamera: () => this.#camera.start(),
     pickFile: (file) => {
       if (!file) return;
+      this.#emit('fashn-capture', { source: 'upload' });
       this.#setPhoto(file);
       this.#flow.go('review');
     },
@@ -450,6 +465,7 @@ export class FashnTryOn extends LitElement {
     },
     changePhoto: () => this.retake(),
     deletePhoto: () => void this.forgetAvatar(),
+    download: (image) => this.#emit('fashn-download', { image }),
     close: () => this.close(),
     showSample: (index) => {
       this.#shown = index;
@@ -520,6 +536,7 @@ export class FashnTryOn extends LitElement {
     try {
       const photo = await this.#camera.capture();
       this.#camera.stop();
+      this.#emit('fashn-capture', { source: 'camera' });
       this.#setPhoto(photo);
       this.#flow.go('review');
     } catch (cause) {
@@ -767,6 +784,7 @@ export class FashnTryOn extends LitElement {
       return;
     }
     if (!this.#dialogOpen) return;
+    this.#declinedByClosing();
     this.#hideDialog();
     this.#afterClose();
   };
@@ -819,6 +837,25 @@ export class FashnTryOn extends LitElement {
 
   #localize(error: FashnError, step: FashnErrorStep = error.step ?? 'config'): FashnError {
     return localizeError(error, this.#t, step, this.#config.capture.upload);
+  }
+
+  /** The trigger (or a slotted one) was pressed. */
+  readonly #onTrigger = (): void => {
+    this.#opened('trigger');
+    this.start();
+  };
+
+  /** `fashn-open` when the shopper (or the page) opens a closed element; not again while open. */
+  #opened(source: 'trigger' | 'method'): void {
+    const closed = this.#config.layout === 'dialog' ? !this.#dialogOpen : this.state === 'idle';
+    if (closed && !this.#openReported) this.#emit('fashn-open', { source });
+    this.#openReported = true;
+    queueMicrotask(() => (this.#openReported = false));
+  }
+
+  /** Closing the element's own consent step is a "no". */
+  #declinedByClosing(): void {
+    if (this.state === 'consent') this.#consent.decline('element');
   }
 
   /** Dispatches one of the element's events with the product fields in its detail. */

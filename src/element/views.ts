@@ -36,6 +36,7 @@ export interface ViewActions {
   tryAnother(): void;
   changePhoto(): void;
   deletePhoto(): void;
+  download(image: string): void;
   close(): void;
   showSample(index: number): void;
   showBefore(before: boolean): void;
@@ -198,6 +199,7 @@ const STEPS: Record<FashnState, (v: ViewModel, a: ViewActions) => TemplateResult
           part="button download"
           href=${image}
           download="try-on.${v.outputFormat === 'png' ? 'png' : 'jpg'}"
+          @click=${() => a.download(image)}
           >${t.download}</a
         >
       </div>
