@@ -4,7 +4,10 @@ import { FashnError, canceledError, isFashnError, type FashnErrorStep } from '..
 import { hasStrings, loadStrings, stringsFor, type Strings } from '../i18n/index.js';
 import { CameraController } from './camera-controller.js';
 import { CONFIG_KEYS, readConfig, type ConfigIssue, type TryOnConfig } from './config.js';
+import { CartRequest, type CartAnswer } from '../conversion/cart.js';
 import { ConsentGate } from '../conversion/consent.js';
+import { downloadWithLink } from '../conversion/download.js';
+import { lookFilename, shareLook } from '../conversion/share.js';
 import { productFields } from '../conversion/funnel.js';
 import {
   emit,
@@ -66,11 +69,14 @@ const noop = () => {};
  * @fires fashn-consent - `{ decision, via }`: `granted` or `declined`, by the element's step (`element`) or the page (`external`)
  * @fires fashn-capture - `{ source }`: a photo from the `camera` or an `upload` (picked or dropped)
  * @fires fashn-download - `{ image }` when the shopper presses Download
+ * @fires fashn-share - `{ outcome, via }`: `shared` (the image file), `fell-back` (the product's URL, or a download), `canceled`
+ * @fires fashn-add-to-cart - cancelable, `{ productId, garmentImage, resultImage, respondWith(promise) }` when the shopper presses Add to cart (`cart`)
  *
  * @slot trigger - replaces the "Try it on" button
+ * @slot cart - replaces the "Add to cart" button (`cart`); a click on it asks the page as the button does
  *
  * @csspart trigger - the "Try it on" button
- * @csspart button - every button (with a specific part name each: continue, take-photo, switch-camera, upload, use-photo, retake, cancel, try-again, try-another, change-photo, delete-photo, download, close, before, after, sample)
+ * @csspart button - every button (with a specific part name each: continue, take-photo, switch-camera, upload, use-photo, retake, cancel, try-again, try-another, change-photo, delete-photo, download, share, add-to-cart, close, before, after, sample)
  * @csspart dialog - the native `<dialog>` (dialog layout)
  * @csspart panel - the panel holding the steps
  * @csspart video - the live camera preview
@@ -205,6 +211,8 @@ export class FashnTryOn extends LitElement {
   /** A resumed run (nobody asked for it on this page) does not move focus. */
   #quiet = false;
   #ownCloses = 0;
+  #cart: Omit<ViewModel['cart'], 'shown'> = { status: 'ready' };
+  #cartRequest: CartRequest | undefined;
   /** Set while one open is being reported (the trigger calls `start()`, which calls `open()`). */
   #openReported = false;
   readonly #langObserver = new MutationObserver(() => this.requestUpdate());
@@ -364,6 +372,14 @@ export class FashnTryOn extends LitElement {
     await (await this.#memory()).forgetAll().catch(this.#storageFailed);
   }
 
+  /**
+   * The page's answer to the `fashn-add-to-cart` it took with `preventDefault()`:
+   * no argument shows "Added"; `{ error }` shows that message.
+   */
+  answerCart(answer?: CartAnswer): void {
+    this.#cartRequest?.answer(answer);
+  }
+
   // ---- rendering ----
 
   protected override render() {
@@ -437,6 +453,7 @@ export class FashnTryOn extends LitElement {
       error: this.#error && { message: this.#error.message, retriable: this.#error.retriable },
       dragOver: this.#dragOver,
       outputFormat: this.#config.outputFormat,
+      cart: { shown: this.#config.cart, ...this.#cart },
     };
   }
 
@@ -466,6 +483,8 @@ export class FashnTryOn extends LitElement {
     changePhoto: () => this.retake(),
     deletePhoto: () => void this.forgetAvatar(),
     download: (image) => this.#emit('fashn-download', { image }),
+    share: () => void this.#share(),
+    addToCart: () => void this.#addToCart(),
     close: () => this.close(),
     showSample: (index) => {
       this.#shown = index;
@@ -624,6 +643,8 @@ export class FashnTryOn extends LitElement {
       this.#run = undefined;
       this.#results = result.images;
       this.#shown = 0;
+      this.#cart = { status: 'ready' };
+      this.#cartRequest = undefined;
       this.#before = false;
       this.#flow.go('result');
       this.#emit('fashn-result', result);
@@ -837,6 +858,64 @@ export class FashnTryOn extends LitElement {
 
   #localize(error: FashnError, step: FashnErrorStep = error.step ?? 'config'): FashnError {
     return localizeError(error, this.#t, step, this.#config.capture.upload);
+  }
+
+  /** Shares the look shown (file, else the product's URL, else a download) and reports how it ended. */
+  async #share(): Promise<void> {
+    const image = this.#results[this.#shown] ?? this.#results[0];
+    if (!image) return;
+    const t = this.#t;
+    const { productUrl, outputFormat } = this.#config;
+    const detail = await shareLook(
+      {
+        image,
+        title: document.title || t.resultTitle,
+        text: t.shareText,
+        url: new URL(productUrl ?? location.href, document.baseURI).href,
+        filename: lookFilename(outputFormat),
+      },
+      {
+        share: navigator.share?.bind(navigator),
+        canShare: navigator.canShare?.bind(navigator),
+        download: (url, filename) => downloadWithLink(url, filename, this.renderRoot),
+      },
+    );
+    this.#emit('fashn-share', detail);
+  }
+
+  /** Asks the page to add the product (`fashn-add-to-cart`) and shows its answer. */
+  async #addToCart(): Promise<void> {
+    const resultImage = this.#results[this.#shown] ?? this.#results[0];
+    const garmentImage = this.#config.garmentImage;
+    if (!resultImage || !garmentImage || this.#cart.status === 'adding') return;
+    this.#setCart({ status: 'adding' });
+    const request = new CartRequest(
+      { productId: this.#config.productId, garmentImage, resultImage },
+      (detail) => this.#emit('fashn-add-to-cart', detail, { cancelable: true }),
+    );
+    this.#cartRequest = request;
+    const outcome = await request.outcome;
+    if (this.#cartRequest !== request) return;
+    this.#cartRequest = undefined;
+    this.#setCart(
+      outcome.status === 'added'
+        ? { status: 'added' }
+        : { status: 'failed', ...(outcome.message ? { message: outcome.message } : {}) },
+    );
+  }
+
+  #setCart(cart: Omit<ViewModel['cart'], 'shown'>): void {
+    this.#cart = cart;
+    const t = this.#t;
+    this.#announcement =
+      cart.status === 'added'
+        ? t.added
+        : cart.status === 'failed'
+          ? (cart.message ?? t.cartFailed)
+          : cart.status === 'adding'
+            ? t.adding
+            : this.#announcement;
+    this.requestUpdate();
   }
 
   /** The trigger (or a slotted one) was pressed. */

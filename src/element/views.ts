@@ -21,6 +21,8 @@ export interface ViewModel {
   error: { message: string; retriable: boolean } | undefined;
   dragOver: boolean;
   outputFormat: string;
+  /** The "Add to cart" action: shown with `cart`; where the page's answer stands. */
+  cart: { shown: boolean; status: 'ready' | 'adding' | 'added' | 'failed'; message?: string };
 }
 
 export interface ViewActions {
@@ -37,6 +39,8 @@ export interface ViewActions {
   changePhoto(): void;
   deletePhoto(): void;
   download(image: string): void;
+  share(): void;
+  addToCart(): void;
   close(): void;
   showSample(index: number): void;
   showBefore(before: boolean): void;
@@ -192,6 +196,7 @@ const STEPS: Record<FashnState, (v: ViewModel, a: ViewActions) => TemplateResult
             </div>`
           : nothing
       }
+      ${renderCart(v, a)}
       <div class="actions">
         ${button(t.tryAnother, a.tryAnother, 'try-another', 'primary')}
         <a
@@ -202,6 +207,7 @@ const STEPS: Record<FashnState, (v: ViewModel, a: ViewActions) => TemplateResult
           @click=${() => a.download(image)}
           >${t.download}</a
         >
+        ${button(t.share, a.share, 'share')}
       </div>
       <div class="actions">
         ${button(t.changePhoto, a.changePhoto, 'change-photo', 'quiet')}
@@ -271,4 +277,23 @@ function renderWait(v: ViewModel, a: ViewActions, title: string): TemplateResult
       </p>
     </div>
     <div class="actions">${button(t.cancel, a.cancel, 'cancel')}</div>`;
+}
+
+/** "Add to cart" (or the page's own control in the `cart` slot) and the page's answer. */
+function renderCart({ t, cart }: ViewModel, a: ViewActions): TemplateResult | typeof nothing {
+  if (!cart.shown) return nothing;
+  const label =
+    cart.status === 'adding' ? t.adding : cart.status === 'added' ? t.added : t.addToCart;
+  return html`<div class="actions">
+      <slot name="cart" @click=${a.addToCart}
+        >${button(label, () => {}, 'add-to-cart', 'primary', {
+          disabled: cart.status === 'adding' || cart.status === 'added',
+        })}</slot
+      >
+    </div>
+    ${
+      cart.status === 'failed'
+        ? html`<p class="error" role="alert" part="error">${cart.message ?? t.cartFailed}</p>`
+        : nothing
+    }`;
 }
