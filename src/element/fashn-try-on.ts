@@ -380,6 +380,26 @@ export class FashnTryOn extends LitElement {
     this.#cartRequest?.answer(answer);
   }
 
+  /**
+   * The page's consent manager has the shopper's consent (`consent="external"`):
+   * a waiting consent step moves on to capture. Before that, "Try it on" shows
+   * only that consent is needed, and no camera starts.
+   */
+  grantConsent(): void {
+    this.#consented = true;
+    this.#consent.grant('external');
+    if (this.state === 'consent') this.#flow.go('capture');
+  }
+
+  /**
+   * The shopper withdrew consent in the page's consent manager: everything kept
+   * is forgotten, as "Delete my photo", and consent is needed again.
+   */
+  async revokeConsent(): Promise<void> {
+    if (!this.#consented) this.#consent.decline('external');
+    await this.forgetAvatar();
+  }
+
   // ---- rendering ----
 
   protected override render() {
@@ -435,6 +455,7 @@ export class FashnTryOn extends LitElement {
       t,
       state: this.state,
       privacyUrl: this.#config.privacyUrl,
+      consentMode: this.#config.consent,
       capture: this.#config.capture,
       camera: {
         ready: camera.ready,
@@ -932,9 +953,10 @@ export class FashnTryOn extends LitElement {
     queueMicrotask(() => (this.#openReported = false));
   }
 
-  /** Closing the element's own consent step is a "no". */
+  /** Closing the element's own consent step is a "no" (with the shop's consent manager, the page decides). */
   #declinedByClosing(): void {
-    if (this.state === 'consent') this.#consent.decline('element');
+    if (this.state === 'consent' && this.#config.consent === 'element')
+      this.#consent.decline('element');
   }
 
   /** Dispatches one of the element's events with the product fields in its detail. */

@@ -10,6 +10,7 @@ export interface ViewModel {
   t: Strings;
   state: FashnState;
   privacyUrl: string | undefined;
+  consentMode: 'element' | 'external';
   capture: { camera: boolean; upload: boolean };
   camera: { ready: boolean; cameras: number; error: string | undefined };
   photoUrl: string | undefined;
@@ -88,9 +89,10 @@ export function renderStep(v: ViewModel, a: ViewActions): TemplateResult {
 
 const STEPS: Record<FashnState, (v: ViewModel, a: ViewActions) => TemplateResult> = {
   idle: () => html``,
-  consent: ({ t, privacyUrl }, a) =>
+  consent: ({ t, privacyUrl, consentMode }, a) =>
     html`${heading(t.consentTitle)}
       <p>${t.consentBody}</p>
+      ${consentMode === 'external' ? html`<p class="muted">${t.consentWaiting}</p>` : nothing}
       ${
         privacyUrl
           ? html`<p class="muted">
@@ -98,7 +100,14 @@ const STEPS: Record<FashnState, (v: ViewModel, a: ViewActions) => TemplateResult
             </p>`
           : nothing
       }
-      <div class="actions">${button(t.continue, a.continue, 'continue', 'primary')}</div>`,
+      ${
+        // With the shop's consent manager the page grants consent (grantConsent()), not a button here.
+        consentMode === 'external'
+          ? nothing
+          : html`<div class="actions">
+              ${button(t.continue, a.continue, 'continue', 'primary')}
+            </div>`
+      }`,
   capture: (v, a) => {
     const { t, camera, capture } = v;
     const live = capture.camera && !camera.error;
