@@ -38,7 +38,10 @@ export class CreditsCheck {
   readonly #now: () => number;
   readonly #ttlMs: number;
   readonly #timeoutMs: number;
-  readonly #answers = new Map<string, { at: number; answer: Promise<CreditsAnswer> }>();
+  readonly #answers = new Map<
+    string,
+    { at: number; answer: Promise<CreditsAnswer>; settled?: CreditsAnswer }
+  >();
 
   constructor(options: CreditsCheckOptions = {}) {
     this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
@@ -52,9 +55,19 @@ export class CreditsCheck {
     const url = creditsUrl(proxyUrl);
     const kept = this.#answers.get(url);
     if (kept && this.#now() - kept.at < this.#ttlMs) return kept.answer;
-    const answer = this.#ask(url, init);
-    this.#answers.set(url, { at: this.#now(), answer });
-    return answer;
+    const entry: { at: number; answer: Promise<CreditsAnswer>; settled?: CreditsAnswer } = {
+      at: this.#now(),
+      answer: this.#ask(url, init),
+    };
+    void entry.answer.then((settled) => (entry.settled = settled));
+    this.#answers.set(url, entry);
+    return entry.answer;
+  }
+
+  /** The fresh answer for `proxyUrl` if it has already arrived (no request), else undefined. */
+  peek(proxyUrl: string): CreditsAnswer | undefined {
+    const kept = this.#answers.get(creditsUrl(proxyUrl));
+    return kept && this.#now() - kept.at < this.#ttlMs ? kept.settled : undefined;
   }
 
   async #ask(url: string, init: RequestInit): Promise<CreditsAnswer> {
@@ -66,10 +79,13 @@ export class CreditsCheck {
         headers: { ...headersOf(init.headers), accept: 'application/json' },
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
-      if (answer.status !== 200) return 'unknown';
-      if (!/^application\/([\w.+-]+\+)?json\b/i.test(answer.headers.get('content-type') ?? ''))
-        return 'unknown';
-      return readCredits(await answer.json());
+      const json =
+        answer.status === 200 &&
+        /^application\/([\w.+-]+\+)?json\b/i.test(answer.headers.get('content-type') ?? '');
+      // Read to the end either way (the small answer of a proxy without the
+      // endpoint too), so the connection is free for the run that follows.
+      const body: unknown = json ? await answer.json() : await answer.arrayBuffer();
+      return json ? readCredits(body) : 'unknown';
     } catch {
       return 'unknown';
     }

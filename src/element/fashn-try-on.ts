@@ -6,6 +6,7 @@ import { CameraController } from './camera-controller.js';
 import { CONFIG_KEYS, readConfig, type ConfigIssue, type TryOnConfig } from './config.js';
 import { CartRequest, type CartAnswer } from '../conversion/cart.js';
 import { ConsentGate } from '../conversion/consent.js';
+import { CreditsCheck, pageCreditsCheck, type CreditsAnswer } from '../conversion/credits.js';
 import { downloadWithLink } from '../conversion/download.js';
 import { lookFilename, shareLook } from '../conversion/share.js';
 import { productFields } from '../conversion/funnel.js';
@@ -213,6 +214,7 @@ export class FashnTryOn extends LitElement {
   #ownCloses = 0;
   #cart: Omit<ViewModel['cart'], 'shown'> = { status: 'ready' };
   #cartRequest: CartRequest | undefined;
+  #ownCredits: CreditsCheck | undefined;
   /** Set while one open is being reported (the trigger calls `start()`, which calls `open()`). */
   #openReported = false;
   readonly #langObserver = new MutationObserver(() => this.requestUpdate());
@@ -307,7 +309,10 @@ export class FashnTryOn extends LitElement {
     this.#dialogOpen = true;
     this.requestUpdate();
     await this.#loadKept();
-    if (this.#avatar) return this.#runFrom('tryon');
+    if (this.#avatar) {
+      if (await this.#unavailable()) throw this.#error!;
+      return this.#runFrom('tryon');
+    }
     this.#waiting?.reject(this.#canceled());
     return new Promise<TryOnResult>((resolve, reject) => {
       this.#waiting = { resolve, reject };
@@ -406,7 +411,12 @@ export class FashnTryOn extends LitElement {
     const t = this.#t;
     const state = this.state;
     const dialog = this.#config.layout === 'dialog';
-    const trigger = html`<slot name="trigger" @click=${this.#onTrigger}
+    const trigger = html`<slot
+      name="trigger"
+      @click=${this.#onTrigger}
+      @pointerover=${this.#onIntent}
+      @focusin=${this.#onIntent}
+      @touchstart=${{ handleEvent: this.#onIntent, passive: true }}
       ><button type="button" class="btn primary" part="trigger button">${t.tryOn}</button></slot
     >`;
     const panel = html`<div class="panel ${state === 'idle' ? '' : 'open'}" part="panel">
@@ -471,7 +481,11 @@ export class FashnTryOn extends LitElement {
       results: this.#results,
       shown: this.#shown,
       before: this.#before,
-      error: this.#error && { message: this.#error.message, retriable: this.#error.retriable },
+      error: this.#error && {
+        message: this.#error.message,
+        retriable: this.#error.retriable,
+        unavailable: this.#error.code === 'out-of-credits' && this.#error.step === 'config',
+      },
       dragOver: this.#dragOver,
       outputFormat: this.#config.outputFormat,
       cart: { shown: this.#config.cart, ...this.#cart },
@@ -564,8 +578,17 @@ export class FashnTryOn extends LitElement {
    * the current avatar (read again: another element or tab may have made one) is there.
    */
   async #begin(): Promise<void> {
+    const credits = this.#credits();
+    const known = this.#creditsCheck.peek(this.#proxyUrl);
+    if (known === 'unavailable') return void this.#showUnavailable();
     const ask = () => this.#flow.go(this.#consented ? 'capture' : 'consent');
-    if (!this.#avatar) ask();
+    // The consent step starts no camera, so it may show while the answer is on its way;
+    // capture (the camera) waits for it.
+    if (!this.#avatar && (!this.#consented || known)) ask();
+    const unavailable = (await credits) === 'unavailable';
+    // Not if the shopper closed it meanwhile.
+    if (unavailable && (this.#dialogOpen || this.state !== 'idle') && this.#showUnavailable())
+      return;
     await this.#loadKept();
     if (!['idle', 'consent', 'capture'].includes(this.state)) return;
     if (this.#avatar) this.#runFrom('tryon').catch(noop);
@@ -938,6 +961,51 @@ export class FashnTryOn extends LitElement {
             : this.#announcement;
     this.requestUpdate();
   }
+
+  /** Whether the proxy can run try-ons (`GET {proxy-url}/credits`), asked once per page and briefly kept. */
+  #credits(): Promise<CreditsAnswer> {
+    return this.#creditsCheck.check(this.#proxyUrl, this.requestInit);
+  }
+
+  /** The page's check, or this element's own when it has its own `fetch`. */
+  get #creditsCheck(): CreditsCheck {
+    return this.fetch
+      ? (this.#ownCredits ??= new CreditsCheck({ fetch: this.fetch }))
+      : pageCreditsCheck();
+  }
+
+  get #proxyUrl(): string {
+    return new URL(this.#config.proxyUrl, document.baseURI).href;
+  }
+
+  /**
+   * Before consent: when the proxy says try-on is unavailable, say so and stop
+   * (no camera, no photo asked for). `fashn-error` `out-of-credits`, step `config`.
+   * Any other answer, or none, changes nothing.
+   */
+  async #unavailable(): Promise<boolean> {
+    return (await this.#credits()) === 'unavailable' && this.#showUnavailable();
+  }
+
+  /** Shows "unavailable" unless a run is under way (whose own answer then counts). */
+  #showUnavailable(): boolean {
+    if (!['idle', 'consent', 'capture', 'review'].includes(this.state)) return false;
+    this.#camera.stop();
+    const error = this.#localize(
+      new FashnError({ code: 'out-of-credits', step: 'config', retriable: false }),
+      'config',
+    );
+    this.#error = error;
+    this.#flow.go('error');
+    this.#report(error);
+    // A tryOn() waiting for the shopper's photo ends here too.
+    this.#waiting?.reject(error);
+    this.#waiting = undefined;
+    return true;
+  }
+
+  /** Intent to try on (pointer over, focus, touch on the trigger): the credits answer is fetched ahead. */
+  readonly #onIntent = (): void => void this.#credits();
 
   /** The trigger (or a slotted one) was pressed. */
   readonly #onTrigger = (): void => {

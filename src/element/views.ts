@@ -19,7 +19,7 @@ export interface ViewModel {
   results: string[];
   shown: number;
   before: boolean;
-  error: { message: string; retriable: boolean } | undefined;
+  error: { message: string; retriable: boolean; unavailable?: boolean } | undefined;
   dragOver: boolean;
   outputFormat: string;
   /** The "Add to cart" action: shown with `cart`; where the page's answer stands. */
@@ -224,12 +224,16 @@ const STEPS: Record<FashnState, (v: ViewModel, a: ViewActions) => TemplateResult
       </div>`;
   },
   error: ({ t, error }, a) =>
-    html`${heading(t.errorTitle)}
-      <p class="error" role="alert" part="error">${error?.message ?? ''}</p>
-      <div class="actions">
-        ${error?.retriable ? button(t.tryAgain, a.retry, 'try-again', 'primary') : nothing}
-        ${button(t.retake, a.retake, 'retake', error?.retriable ? '' : 'primary')}
-      </div>`,
+    error?.unavailable
+      ? // Known before the selfie (the proxy's credits): nothing to retry or retake.
+        html`${heading(t.unavailable)}
+          <p class="error" role="alert" part="error">${t.unavailableBody}</p>`
+      : html`${heading(t.errorTitle)}
+          <p class="error" role="alert" part="error">${error?.message ?? ''}</p>
+          <div class="actions">
+            ${error?.retriable ? button(t.tryAgain, a.retry, 'try-again', 'primary') : nothing}
+            ${button(t.retake, a.retake, 'retake', error?.retriable ? '' : 'primary')}
+          </div>`,
 };
 
 function renderUpload(v: ViewModel, a: ViewActions): TemplateResult {

@@ -155,7 +155,11 @@ describe('credits check', () => {
     assert.equal(count(), 1);
     replies.set('/once', json(200, '{"available":true}'));
     now += 2_000;
-    assert.equal(await check.check(`${shopBase}/once`), 'available');
+    assert.equal(check.peek(`${shopBase}/once`), undefined, 'stale: not known');
+    const pending = check.check(`${shopBase}/once`);
+    assert.equal(check.peek(`${shopBase}/once`), undefined, 'asked, not yet answered');
+    assert.equal(await pending, 'available');
+    assert.equal(check.peek(`${shopBase}/once`), 'available');
     assert.equal(count(), 2);
     const first = seen.find((s) => s.url === '/once/credits')!;
     assert.equal(first.headers['x-shop'], 'a');
