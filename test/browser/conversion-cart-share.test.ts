@@ -125,6 +125,29 @@ describe('<fashn-try-on> add to cart', () => {
     await waitForStatus(el, 'Added');
   });
 
+  it('keyboard only: Tab reaches Add to cart and Share, Enter and Space use them', async () => {
+    let asked = 0;
+    const el = await atResult({ cart: 'true' }, (node) =>
+      node.addEventListener('fashn-add-to-cart', (event) => {
+        asked++;
+        event.detail.respondWith(undefined);
+      }),
+    );
+    const seen = recordAll(el);
+    const focused = () => el.shadowRoot!.activeElement?.textContent?.trim();
+    const reach = async (name: string) => {
+      for (let i = 0; i < 20 && focused() !== name; i++) await sendKeys({ press: 'Tab' });
+      expect(focused()).to.equal(name);
+    };
+    await reach('Add to cart');
+    await sendKeys({ press: 'Enter' });
+    await waitForStatus(el, 'Added');
+    expect(asked).to.equal(1);
+    await reach('Share');
+    await sendKeys({ press: 'Space' });
+    await waitUntilSeen(seen, 'fashn-share');
+  });
+
   it('a new result starts over', async () => {
     const el = await atResult({ cart: 'true' }, (node) =>
       node.addEventListener('fashn-add-to-cart', (event) => event.detail.respondWith(undefined)),
