@@ -143,7 +143,13 @@ describe('the built package and its examples', { timeout: 120_000 }, () => {
         // Through the proxy to the emulator: face-to-model, then tryon-v1.6.
         await untilPageState(page, 'result');
         assert.equal(await page.getByTestId('looks').textContent(), '1 look(s) ready');
-        assert.deepEqual(problems, []);
+        // The element asks the proxy's optional `GET /credits`; a proxy without
+        // it answers 404 (the browser logs that), and the flow goes on unchanged.
+        const optional = (problem: string) => /\/api\/fashn\/credits\b/.test(problem);
+        assert.deepEqual(
+          problems.filter((problem) => !optional(problem)),
+          [],
+        );
       } finally {
         await context.close();
       }
