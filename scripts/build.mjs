@@ -48,6 +48,10 @@ const esm = await esbuild({
   entryPoints: { 'fashn-try-on': 'src/script.ts' },
   outdir: 'dist',
   format: 'esm',
+  // Module scripts are always decoded as UTF-8 (whatever the server says), so
+  // text stays as written: the Arabic pack is a third of its \u-escaped size.
+  // The classic script keeps escapes: its page or server decides its charset.
+  charset: 'utf8',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
   metafile: true,

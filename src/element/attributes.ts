@@ -24,6 +24,10 @@ export const ATTRIBUTES = {
   remember: 'remember',
   cacheDays: 'cache-days',
   privacyUrl: 'privacy-url',
+  productId: 'product-id',
+  productUrl: 'product-url',
+  cart: 'cart',
+  consent: 'consent',
 } as const;
 
 export type AttributeProperty = keyof typeof ATTRIBUTES;

@@ -41,6 +41,10 @@ export interface TryOnConfig {
   remember: boolean;
   cacheDays: number;
   privacyUrl: string | undefined;
+  productId: string | undefined;
+  productUrl: string | undefined;
+  cart: boolean;
+  consent: 'element' | 'external';
 }
 
 export interface ConfigIssue {
@@ -125,6 +129,10 @@ const FIELDS: { [K in keyof TryOnConfig]: [Rule<TryOnConfig[K] & {}>, TryOnConfi
   remember: [bool, true],
   cacheDays: [int(1, 3650), 30],
   privacyUrl: [text(isHttpUrl, 'must be an http(s) URL'), undefined],
+  productId: [text((v) => v.length > 0 && v.length <= 200, '1 to 200 characters'), undefined],
+  productUrl: [text(isHttpUrl, 'must be an http(s) URL'), undefined],
+  cart: [bool, false],
+  consent: [oneOf(['element', 'external'] as const), 'element'],
 };
 
 /**

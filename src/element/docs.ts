@@ -2,6 +2,7 @@
  * What each attribute and event means, for the custom-elements manifest and
  * the README's tables. Keyed by the declarations in `attributes.ts` and
  * `events.ts` (the types make both complete); kept out of the code pages load.
+ * Every event's detail also carries `productId` and `productUrl` when set.
  */
 import type { AttributeProperty } from './attributes.js';
 import type { FashnEventName } from './events.js';
@@ -25,6 +26,10 @@ export const ATTRIBUTE_DOCS: Record<AttributeProperty, string> = {
   remember: 'Keep the avatar in this browser, default true.',
   cacheDays: 'Days a kept avatar lives, default 30.',
   privacyUrl: 'Link shown on the consent step.',
+  productId: 'The shop’s product id, in every event’s detail.',
+  productUrl: 'The product page’s http(s) URL, in every event’s detail and shared.',
+  cart: '`"true"`: an Add to cart action on the result, default false.',
+  consent: '`element` (default: its own step) or `external` (the page calls `grantConsent()`).',
 };
 
 export const EVENT_DOCS: Record<FashnEventName, string> = {
@@ -35,4 +40,11 @@ export const EVENT_DOCS: Record<FashnEventName, string> = {
   'fashn-result': '`{ images, garmentImage, predictionId, avatarCached, cached, durationMs }`',
   'fashn-error':
     '`{ code, message, step, retriable, fashnName?, predictionId?, httpStatus?, attribute? }`',
+  'fashn-open': '`{ source }` (`trigger` or `method`) once per opening',
+  'fashn-consent': '`{ decision, via }`: `granted`/`declined` by the element’s step or the page',
+  'fashn-capture': '`{ source }`: `camera` or `upload` (picked or dropped)',
+  'fashn-download': '`{ image }` when the shopper presses Download',
+  'fashn-share': '`{ outcome, via }`: `shared`, `canceled` or `fell-back`',
+  'fashn-add-to-cart':
+    'cancelable, `{ productId, garmentImage, resultImage, respondWith(promise) }` (`cart`)',
 };

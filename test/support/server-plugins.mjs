@@ -10,8 +10,15 @@ export function testServerMiddleware(port) {
     // Tests run many flows back to back from one client.
     proxy: { rateLimit: false },
   });
-  return (ctx, next) =>
-    new Promise((resolve, reject) => {
+  return (ctx, next) => {
+    // A shop-written proxy whose optional credits endpoint says try-on is
+    // unavailable: the element's check read over a real wire.
+    if (/^\/shop-proxy\/out-of-credits[\w-]*\/credits$/.test(ctx.path)) {
+      ctx.set('cache-control', 'no-store');
+      ctx.body = { available: false };
+      return undefined;
+    }
+    return new Promise((resolve, reject) => {
       // Koa: let the Node middleware answer, or fall through to the next one.
       ctx.respond = false;
       api.middleware(ctx.req, ctx.res, () => {
@@ -21,4 +28,5 @@ export function testServerMiddleware(port) {
       ctx.res.once('finish', resolve);
       ctx.res.once('close', resolve);
     });
+  };
 }
