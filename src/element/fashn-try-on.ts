@@ -102,7 +102,7 @@ export class FashnTryOn extends HTMLElement {
   declare memory?: TryOnMemory;
 
   readonly #values: Record<string, unknown> = {};
-  readonly #language = new LanguageController(this, () => void this.#label());
+  readonly #language = new LanguageController(this, () => void (this.#labelled = this.#label()));
   readonly #trigger = document.createElement('slot');
   readonly #button = document.createElement('button');
   readonly #container = document.createElement('div');
@@ -160,9 +160,10 @@ export class FashnTryOn extends HTMLElement {
 
   /** Resolves once what the element shows is up to date (the flow loaded, when it is loading). */
   get updateComplete(): Promise<boolean> {
-    return Promise.all([this.#labelled, this.#looked]).then(() =>
-      this.#loading ? this.#loading.then((view) => view.updateComplete) : true,
-    );
+    // After a microtask: a `lang` changed just now has reached the label first.
+    return Promise.resolve()
+      .then(() => Promise.all([this.#labelled, this.#looked]))
+      .then(() => (this.#loading ? this.#loading.then((view) => view.updateComplete) : true));
   }
 
   connectedCallback(): void {

@@ -55,6 +55,9 @@ export class TryOnView extends ControllerHost {
   #cart: Omit<ViewModel['cart'], 'shown'> = { status: 'ready' };
   #cartAnswer: ((answer: CartAnswer) => void) | undefined;
   #ownCredits: CreditsCheck | undefined;
+  /** Share and Add to cart, loaded during try-on (or on first press). */
+  #resultActions: Promise<typeof import('./result-actions.js')> | undefined;
+  #loadedActions: typeof import('./result-actions.js') | undefined;
   /** Set while one opening is being reported (`start()` calls `open()`, `tryOn()` may too). */
   #openReported = false;
   #photoUrl: string | undefined;
@@ -100,7 +103,11 @@ export class TryOnView extends ControllerHost {
     enter: {
       capture: () => this.#config.capture.camera && this.#camera.start(),
       avatar: () => this.#tick(true),
-      tryon: () => this.#tick(true),
+      tryon: () => {
+        this.#tick(true);
+        // Share and Add to cart load while the look is being made: a press on the result acts at once.
+        void this.#loadResultActions();
+      },
       idle: () => {
         this.#waiting?.reject(this.#canceled());
         this.#waiting = undefined;
@@ -443,6 +450,7 @@ export class TryOnView extends ControllerHost {
     switch (outcome.kind) {
       case 'result':
         this.#results = outcome.result.images;
+        void this.#loadResultActions();
         this.#setCart({ status: 'ready' });
         this.#cartAnswer = undefined;
         this.#show({ shown: 0, before: false });
@@ -565,7 +573,7 @@ export class TryOnView extends ControllerHost {
   async #share(): Promise<void> {
     const image = this.#results[this.#shown] ?? this.#results[0];
     if (!image) return;
-    const { share } = await import('./result-actions.js');
+    const { share } = this.#loadedActions ?? (await this.#loadResultActions());
     const { productUrl, outputFormat } = this.#config;
     const root = this.container.getRootNode() as ShadowRoot;
     this.#emit(
@@ -580,7 +588,7 @@ export class TryOnView extends ControllerHost {
     const { garmentImage, productId } = this.#config;
     if (!resultImage || !garmentImage || this.#cart.status === 'adding') return;
     this.#setCart({ status: 'adding' });
-    const { addToCart } = await import('./result-actions.js');
+    const { addToCart } = this.#loadedActions ?? (await this.#loadResultActions());
     const request = addToCart({ productId, garmentImage, resultImage }, (detail) =>
       this.#emit('fashn-add-to-cart', detail),
     );
@@ -593,6 +601,12 @@ export class TryOnView extends ControllerHost {
         ? { status: 'added' }
         : { status: 'failed', ...(outcome.message ? { message: outcome.message } : {}) },
     );
+  }
+
+  #loadResultActions(): Promise<typeof import('./result-actions.js')> {
+    return (this.#resultActions ??= import('./result-actions.js').then(
+      (actions) => (this.#loadedActions = actions),
+    ));
   }
 
   #setCart(cart: Omit<ViewModel['cart'], 'shown'>): void {

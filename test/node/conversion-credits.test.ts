@@ -7,9 +7,9 @@ import { createFashnEmulator } from '../../src/emulator/index.js';
 import { createFashnProxy } from '../../src/proxy/index.js';
 import { toNodeHandler } from '../../src/proxy/node.js';
 
-// The credits check over a real wire: today's reference proxy (no /credits yet:
-// "nothing changes"), and a small server answering every shape the check must
-// read as unknown, available or unavailable.
+// The credits check over a real wire: the reference proxy's own /credits, and a
+// small server answering every shape the check must read as unknown, available
+// or unavailable (a proxy without the endpoint: "nothing changes").
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -80,9 +80,12 @@ describe('credits check', () => {
     );
   });
 
+  it('the reference proxy answers available', async () => {
+    assert.equal(await new CreditsCheck().check(proxyBase), 'available');
+  });
+
   it('a proxy without the endpoint: unknown, so nothing changes', async () => {
-    const answer = await new CreditsCheck().check(proxyBase);
-    assert.equal(answer, 'unknown');
+    assert.equal(await new CreditsCheck().check(`${shopBase}/none`), 'unknown');
   });
 
   it('available, unavailable, and every odd answer as unknown', async () => {

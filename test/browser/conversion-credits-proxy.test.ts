@@ -1,14 +1,13 @@
 /**
- * PENDING (not matched by the browser test glob): the "unavailable" case against
- * the reference proxy's own `GET /api/fashn/credits`, which another branch adds.
- * After merging it: fill in `makeReferenceProxyUnavailable()` with how that proxy
- * is told FASHN has no credits (an emulator control or fault), and rename this
- * file to `conversion-credits-proxy.test.ts`. Until then it cannot pass: the
- * reference proxy answers 404 there, which must (and does) change nothing.
+ * The "unavailable" case against the test server's reference proxy and its own
+ * `GET /api/fashn/credits`: the emulator answers a run `429 OutOfCredits`, the
+ * proxy learns it (as it would from FASHN), and the element asks before consent.
+ * Resetting the emulator makes the test server forget it again.
  */
 import { expect } from '@open-wc/testing';
 import {
   TrackSpy,
+  addFault,
   control,
   garmentDataUrl,
   mount,
@@ -21,24 +20,43 @@ import {
 import { recordAll } from './conversion-helpers.js';
 
 /** Makes the test server's reference proxy answer `/credits` with `{ "available": false }`. */
-async function makeReferenceProxyUnavailable(): Promise<void> {
-  throw new Error('fill in after merging the proxy branch that adds GET {proxy-url}/credits');
+async function makeReferenceProxyUnavailable(garment: string): Promise<void> {
+  await addFault({
+    kind: 'run',
+    status: 429,
+    body: { error: 'OutOfCredits', message: 'No credits' },
+    times: 1,
+  });
+  const run = await fetch('/api/fashn/run', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model_name: 'tryon-v1.6',
+      inputs: { model_image: garment, garment_image: garment },
+    }),
+  });
+  expect(run.status).to.equal(429);
+  const credits = await fetch('/api/fashn/credits');
+  expect(await credits.json()).to.deep.equal({ available: false });
 }
 
 describe('<fashn-try-on> with the reference proxy out of credits', () => {
   let spy: TrackSpy;
+  let garment: string;
   beforeEach(async () => {
+    garment = await garmentDataUrl();
     await resetEmulator();
-    await makeReferenceProxyUnavailable();
+    await makeReferenceProxyUnavailable(garment);
     spy = new TrackSpy().install();
   });
-  afterEach(() => {
+  afterEach(async () => {
     unmountAll();
     spy.restore();
+    await resetEmulator();
   });
 
   it('says "Try-on is unavailable right now" before consent, starts no camera, reports out-of-credits', async () => {
-    const el = await mount({ 'garment-image': await garmentDataUrl() });
+    const el = await mount({ 'garment-image': garment });
     const seen = recordAll(el);
     await press(el, 'Try it on');
     await waitForState(el, 'error');
