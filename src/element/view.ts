@@ -37,6 +37,7 @@ import type { FashnTryOn } from './fashn-try-on.js';
 import { localizeError } from './messages.js';
 import { styles } from './styles.js';
 import { adoptCss } from './shell-styles.js';
+import type * as ResultActions from './result-actions.js';
 import { renderStep, type ViewActions, type ViewModel } from './views.js';
 
 /** Progress of shared avatar runs, for every element of the page. */
@@ -56,8 +57,8 @@ export class TryOnView extends ControllerHost {
   #cartAnswer: ((answer: CartAnswer) => void) | undefined;
   #ownCredits: CreditsCheck | undefined;
   /** Share and Add to cart, loaded during try-on (or on first press). */
-  #resultActions: Promise<typeof import('./result-actions.js')> | undefined;
-  #loadedActions: typeof import('./result-actions.js') | undefined;
+  #resultActions: Promise<typeof ResultActions> | undefined;
+  #loadedActions: typeof ResultActions | undefined;
   /** Set while one opening is being reported (`start()` calls `open()`, `tryOn()` may too). */
   #openReported = false;
   #photoUrl: string | undefined;
@@ -603,7 +604,7 @@ export class TryOnView extends ControllerHost {
     );
   }
 
-  #loadResultActions(): Promise<typeof import('./result-actions.js')> {
+  #loadResultActions(): Promise<typeof ResultActions> {
     return (this.#resultActions ??= import('./result-actions.js').then(
       (actions) => (this.#loadedActions = actions),
     ));
