@@ -144,7 +144,8 @@ describe('<fashn-try-on> add to cart', () => {
     await waitForStatus(el, 'Added');
     expect(asked).to.equal(1);
     await reach('Share');
-    await sendKeys({ press: 'Space' });
+    // ' ' rather than 'Space': WebDriver (Firefox, WebKit) knows no key of that name.
+    await sendKeys({ press: ' ' });
     await waitUntilSeen(seen, 'fashn-share');
   });
 
