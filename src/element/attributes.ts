@@ -25,6 +25,10 @@ export const ATTRIBUTES = {
   cacheDays: 'cache-days',
   privacyUrl: 'privacy-url',
   photoCheck: 'photo-check',
+  productId: 'product-id',
+  productUrl: 'product-url',
+  cart: 'cart',
+  consent: 'consent',
 } as const;
 
 export type AttributeProperty = keyof typeof ATTRIBUTES;

@@ -42,6 +42,10 @@ export interface TryOnConfig {
   cacheDays: number;
   privacyUrl: string | undefined;
   photoCheck: PhotoCheckMode;
+  productId: string | undefined;
+  productUrl: string | undefined;
+  cart: boolean;
+  consent: 'element' | 'external';
 }
 
 /** `photo-check`: `off`, `advise` (findings shown, "Use anyway" offered) or `require` (retake only). */
@@ -131,6 +135,10 @@ const FIELDS: { [K in keyof TryOnConfig]: [Rule<TryOnConfig[K] & {}>, TryOnConfi
   cacheDays: [int(1, 3650), 30],
   privacyUrl: [text(isHttpUrl, 'must be an http(s) URL'), undefined],
   photoCheck: [oneOf(PHOTO_CHECK_MODES), 'advise'],
+  productId: [text((v) => v.length > 0 && v.length <= 200, '1 to 200 characters'), undefined],
+  productUrl: [text(isHttpUrl, 'must be an http(s) URL'), undefined],
+  cart: [bool, false],
+  consent: [oneOf(['element', 'external'] as const), 'element'],
 };
 
 /**

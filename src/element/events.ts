@@ -9,6 +9,20 @@ import type { FashnErrorDetail } from '../api/errors.js';
 import type { ModelInputs, ModelName } from '../api/schemas.js';
 import type { FaceBox, PhotoFinding, PhotoMeasures } from '../photo-check/types.js';
 import type { FashnState } from '../session/flow.js';
+import type { FashnAddToCartDetail } from '../conversion/cart.js';
+import type { FashnConsentDetail } from '../conversion/consent.js';
+import type {
+  FashnCaptureDetail,
+  FashnDownloadDetail,
+  FashnOpenDetail,
+  ProductFields,
+} from '../conversion/funnel.js';
+import type { FashnShareDetail } from '../conversion/share.js';
+
+export type * from '../conversion/funnel.js';
+export type { FashnAddToCartDetail, CartAnswer } from '../conversion/cart.js';
+export type { FashnConsentDetail } from '../conversion/consent.js';
+export type { FashnShareDetail, ShareOutcome } from '../conversion/share.js';
 
 export type { FashnState } from '../session/flow.js';
 
@@ -85,6 +99,13 @@ export const EVENTS = {
   'fashn-result': event<FashnResultDetail>(),
   'fashn-error': event<FashnErrorEventDetail>(),
   'fashn-photo-check': event<FashnPhotoCheckDetail>(),
+  // The shop's funnel (analytics and the cart).
+  'fashn-open': event<FashnOpenDetail>(),
+  'fashn-consent': event<FashnConsentDetail>(),
+  'fashn-capture': event<FashnCaptureDetail>(),
+  'fashn-download': event<FashnDownloadDetail>(),
+  'fashn-share': event<FashnShareDetail>(),
+  'fashn-add-to-cart': event<FashnAddToCartDetail>(true),
 };
 
 export type FashnEventName = keyof typeof EVENTS;
@@ -94,8 +115,10 @@ export type FashnEventDetails = {
   [N in FashnEventName]: (typeof EVENTS)[N] extends EventSpec<infer Detail> ? Detail : never;
 };
 
-/** Each event as a listener receives it, by name. */
-export type FashnEventMap = { [N in FashnEventName]: CustomEvent<FashnEventDetails[N]> };
+/** Each event as a listener receives it, by name: every detail with the product fields. */
+export type FashnEventMap = {
+  [N in FashnEventName]: CustomEvent<FashnEventDetails[N] & ProductFields>;
+};
 
 /** The event names, in declaration order. */
 export const EVENT_NAMES = Object.keys(EVENTS) as FashnEventName[];

@@ -5,7 +5,7 @@ import type { PhotoCheckStrings } from '../i18n/photo-check.js';
 import { ATTRIBUTES, CONFIG_KEYS, PROPERTY_OF } from './attributes.js';
 import type { TryOnConfig } from './config.js';
 import { LanguageController } from './controllers/language-controller.js';
-import type { FashnState, TryOnResult } from './events.js';
+import type { CartAnswer, FashnState, TryOnResult } from './events.js';
 import { SHELL_CSS, adoptCss } from './shell-styles.js';
 import type { TryOnView } from './view.js';
 
@@ -51,9 +51,10 @@ export interface FashnTryOn extends AttributeProperties {}
  * again. Closing from `consent`, `capture`, `review` or `error` returns to `idle`.
  *
  * @slot trigger - replaces the "Try it on" button
+ * @slot cart - replaces the "Add to cart" button (`cart`); a click on it asks the page as the button does
  *
  * @csspart trigger - the "Try it on" button
- * @csspart button - every button (with a specific part name each: continue, take-photo, switch-camera, upload, use-photo, use-anyway, retake, cancel, try-again, try-another, change-photo, delete-photo, download, close, before, after, sample)
+ * @csspart button - every button (with a specific part name each: continue, take-photo, switch-camera, upload, use-photo, use-anyway, retake, cancel, try-again, try-another, change-photo, delete-photo, download, share, add-to-cart, close, before, after, sample)
  * @csspart dialog - the native `<dialog>` (dialog layout)
  * @csspart panel - the panel holding the steps
  * @csspart video - the live camera preview
@@ -103,7 +104,7 @@ export class FashnTryOn extends HTMLElement {
   declare memory?: TryOnMemory;
 
   readonly #values: Record<string, unknown> = {};
-  readonly #language = new LanguageController(this, () => void this.#label());
+  readonly #language = new LanguageController(this, () => void (this.#labelled = this.#label()));
   readonly #trigger = document.createElement('slot');
   readonly #button = document.createElement('button');
   readonly #container = document.createElement('div');
@@ -126,8 +127,12 @@ export class FashnTryOn extends HTMLElement {
     this.#container.className = 'view';
     this.#trigger.append(this.#button);
     root.append(this.#trigger, this.#container);
-    const load = () => void this.#load();
-    this.#trigger.addEventListener('click', () => this.start());
+    // Intent: the flow loads, and asks the proxy ahead whether try-on is available.
+    const load = () => void this.#load().then((view) => view.intent());
+    this.#trigger.addEventListener(
+      'click',
+      () => void this.#load().then((view) => view.open('trigger')),
+    );
     for (const intent of ['pointerover', 'focusin'])
       this.#trigger.addEventListener(intent, load, { once: true });
     this.addEventListener('touchstart', load, { once: true, passive: true });
@@ -157,9 +162,10 @@ export class FashnTryOn extends HTMLElement {
 
   /** Resolves once what the element shows is up to date (the flow loaded, when it is loading). */
   get updateComplete(): Promise<boolean> {
-    return Promise.all([this.#labelled, this.#looked]).then(() =>
-      this.#loading ? this.#loading.then((view) => view.updateComplete) : true,
-    );
+    // After a microtask: a `lang` changed just now has reached the label first.
+    return Promise.resolve()
+      .then(() => Promise.all([this.#labelled, this.#looked]))
+      .then(() => (this.#loading ? this.#loading.then((view) => view.updateComplete) : true));
   }
 
   connectedCallback(): void {
@@ -240,6 +246,28 @@ export class FashnTryOn extends HTMLElement {
   /** Deletes everything this element kept (avatar, results, photo); back to `idle`, consent asked again. */
   async forgetAvatar(): Promise<void> {
     return (await this.#load()).forgetAvatar();
+  }
+
+  /**
+   * The page's answer to a `fashn-add-to-cart` it took with `preventDefault()`:
+   * no argument shows "Added"; `{ error }` shows that message.
+   */
+  answerCart(answer?: CartAnswer): void {
+    this.#view?.answerCart(answer);
+  }
+
+  /**
+   * The page's consent manager has the shopper's consent (`consent="external"`):
+   * a waiting consent step moves on to capture. Before that, "Try it on" shows
+   * only that consent is needed, and no camera starts.
+   */
+  async grantConsent(): Promise<void> {
+    (await this.#load()).grantConsent();
+  }
+
+  /** The shopper withdrew consent in the page's consent manager: everything kept is forgotten, as "Delete my photo". */
+  async revokeConsent(): Promise<void> {
+    return (await this.#load()).revokeConsent();
   }
 
   /** Loads the flow (once) and hands it the shadow root. */

@@ -63,7 +63,9 @@ export const styles = css`
     border: 1px solid var(--_line);
   }
   h2 {
-    margin: 0 40px 0 0;
+    /* Logical sides throughout: under dir="rtl" (set or inherited) the layout mirrors. */
+    margin: 0;
+    margin-inline-end: 52px;
     font-size: 1.25rem;
     font-weight: 650;
     letter-spacing: -0.01em;
@@ -98,10 +100,10 @@ export const styles = css`
   }
   .close {
     position: absolute;
-    top: 16px;
-    right: 16px;
-    min-height: 36px;
-    width: 36px;
+    inset-block-start: 12px;
+    inset-inline-end: 12px;
+    min-height: 44px;
+    width: 44px;
     padding: 0;
     border-radius: 50%;
     border-color: transparent;
@@ -222,7 +224,7 @@ export const styles = css`
     background: var(--_soft);
   }
   .toggle .btn {
-    min-height: 34px;
+    min-height: 44px;
     border: 0;
     border-radius: 999px;
   }

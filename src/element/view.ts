@@ -23,12 +23,23 @@ import { ControllerHost } from './controllers/controller-host.js';
 import { DialogController } from './controllers/dialog-controller.js';
 import type { LanguageController } from './controllers/language-controller.js';
 import { RunController } from './controllers/run-controller.js';
-import { emit, type FashnProgressDetail, type TryOnResult } from './events.js';
+import type { CartAnswer } from '../conversion/cart.js';
+import { ConsentGate } from '../conversion/consent.js';
+import { CreditsCheck, pageCreditsCheck, type CreditsAnswer } from '../conversion/credits.js';
+import { productFields } from '../conversion/funnel.js';
+import {
+  emit,
+  type FashnEventDetails,
+  type FashnEventName,
+  type FashnProgressDetail,
+  type TryOnResult,
+} from './events.js';
 import type { FashnTryOn } from './fashn-try-on.js';
 import { localizeError } from './messages.js';
 import type { PhotoReview } from './photo-check.js';
 import { styles } from './styles.js';
 import { adoptCss } from './shell-styles.js';
+import type * as ResultActions from './result-actions.js';
 import { renderStep, type ViewActions, type ViewModel } from './views.js';
 
 /** Progress of shared avatar runs, for every element of the page. */
@@ -50,6 +61,15 @@ export class TryOnView extends ControllerHost {
   #waiting:
     { resolve: (result: TryOnResult) => void; reject: (error: FashnError) => void } | undefined;
   #consented = false;
+  readonly #consent = new ConsentGate((detail) => this.#emit('fashn-consent', detail));
+  #cart: Omit<ViewModel['cart'], 'shown'> = { status: 'ready' };
+  #cartAnswer: ((answer: CartAnswer) => void) | undefined;
+  #ownCredits: CreditsCheck | undefined;
+  /** Share and Add to cart, loaded during try-on (or on first press). */
+  #resultActions: Promise<typeof ResultActions> | undefined;
+  #loadedActions: typeof ResultActions | undefined;
+  /** Set while one opening is being reported (`start()` calls `open()`, `tryOn()` may too). */
+  #openReported = false;
   #photoUrl: string | undefined;
   #results: string[] = [];
   #shown = 0;
@@ -86,10 +106,10 @@ export class TryOnView extends ControllerHost {
       }),
     board,
     events: {
-      beforeRun: (detail) => emit(this.host, 'fashn-before-run', detail),
+      beforeRun: (detail) => this.#emit('fashn-before-run', detail),
       step: (step) => this.#flow.send(step),
       progress: (detail) => this.#onProgress(detail),
-      avatar: (detail) => emit(this.host, 'fashn-avatar', detail),
+      avatar: (detail) => this.#emit('fashn-avatar', detail),
       report: (error) => this.#report(error),
     },
   });
@@ -98,7 +118,11 @@ export class TryOnView extends ControllerHost {
       capture: () => this.#config.capture.camera && this.#camera.start(),
       review: () => this.#startCheck(),
       avatar: () => this.#tick(true),
-      tryon: () => this.#tick(true),
+      tryon: () => {
+        this.#tick(true);
+        // Share and Add to cart load while the look is being made: a press on the result acts at once.
+        void this.#loadResultActions();
+      },
       idle: () => {
         this.#waiting?.reject(this.#canceled());
         this.#waiting = undefined;
@@ -164,7 +188,8 @@ export class TryOnView extends ControllerHost {
     this.requestUpdate();
   }
 
-  open(): void {
+  open(source: 'trigger' | 'method' = 'method'): void {
+    this.#opened(source);
     this.#dialog.show();
     if (this.state === 'idle') void this.#begin();
   }
@@ -172,6 +197,7 @@ export class TryOnView extends ControllerHost {
   close(): void {
     this.#camera.stop();
     if (this.#config.layout === 'inline') {
+      this.#declinedByClosing();
       this.cancel();
       this.#flow.send('close');
       return;
@@ -185,9 +211,14 @@ export class TryOnView extends ControllerHost {
       this.host.garmentImage = garmentImage;
       this.#readConfig();
     }
+    this.#opened('method');
     this.#dialog.show();
     await this.#session.loadKept();
-    if (this.#session.avatar) return this.#runFrom('tryon');
+    if (this.#session.avatar) {
+      if ((await this.#credits()) === 'unavailable' && this.#showUnavailable())
+        throw this.#error as FashnError;
+      return this.#runFrom('tryon');
+    }
     this.#waiting?.reject(this.#canceled());
     return new Promise<TryOnResult>((resolve, reject) => {
       this.#waiting = { resolve, reject };
@@ -224,6 +255,8 @@ export class TryOnView extends ControllerHost {
   async forgetAvatar(): Promise<void> {
     this.cancel();
     this.#results = [];
+    // Consent is asked again: for the funnel, it is withdrawn.
+    if (this.#consented) this.#consent.decline(this.#config.consent);
     this.#consented = false;
     this.#setPhoto(undefined);
     if (this.#config.layout === 'dialog') this.close();
@@ -233,6 +266,26 @@ export class TryOnView extends ControllerHost {
       .catch((cause: unknown) =>
         this.#report(new FashnError({ code: 'storage', step: 'storage', cause })),
       );
+  }
+
+  answerCart(answer?: CartAnswer): void {
+    this.#cartAnswer?.(answer);
+  }
+
+  grantConsent(): void {
+    this.#consented = true;
+    this.#consent.grant('external');
+    if (this.state === 'consent') this.#flow.send('capture');
+  }
+
+  async revokeConsent(): Promise<void> {
+    if (!this.#consented) this.#consent.decline('external');
+    await this.forgetAvatar();
+  }
+
+  /** The shopper shows intent (pointer over, focus, touch): the credits answer is fetched ahead. */
+  intent(): void {
+    void this.#credits();
   }
 
   /** Renders in the UI language: its table first. */
@@ -282,6 +335,7 @@ export class TryOnView extends ControllerHost {
       t: this.#t,
       state: this.state,
       privacyUrl: this.#config.privacyUrl,
+      consentMode: this.#config.consent,
       capture: this.#config.capture,
       camera: {
         hint: this.#preparing ? this.#t.preparing : ready ? undefined : this.#t.cameraStarting,
@@ -295,15 +349,21 @@ export class TryOnView extends ControllerHost {
       results: this.#results,
       shown: this.#shown,
       before: this.#before,
-      error: this.#error && { message: this.#error.message, retriable: this.#error.retriable },
+      error: this.#error && {
+        message: this.#error.message,
+        retriable: this.#error.retriable,
+        unavailable: this.#error.code === 'out-of-credits' && this.#error.step === 'config',
+      },
       dragOver: this.#dragOver,
       outputFormat: this.#config.outputFormat,
+      cart: { shown: this.#config.cart, ...this.#cart },
     };
   }
 
   readonly #actions: ViewActions = {
     continue: () => {
       this.#consented = true;
+      this.#consent.grant('element');
       this.#flow.send('capture');
     },
     takePhoto: () => void this.#takePhoto(),
@@ -311,6 +371,7 @@ export class TryOnView extends ControllerHost {
     retryCamera: () => this.#camera.start(),
     pickFile: (file) => {
       if (!file) return;
+      this.#emit('fashn-capture', { source: 'upload' });
       this.#setPhoto(file);
       this.#flow.send('photo');
     },
@@ -324,6 +385,9 @@ export class TryOnView extends ControllerHost {
     },
     changePhoto: () => this.retake(),
     deletePhoto: () => void this.forgetAvatar(),
+    download: (image) => this.#emit('fashn-download', { image }),
+    share: () => void this.#share(),
+    addToCart: () => void this.#addToCart(),
     close: () => this.close(),
     showSample: (index) => this.#show({ shown: index, before: false }),
     showBefore: (before) => this.#show({ before }),
@@ -350,7 +414,7 @@ export class TryOnView extends ControllerHost {
     this.#focusStep = state !== 'idle' && (modal || (!this.#quiet && focusInside));
     if (state !== 'avatar' && state !== 'tryon') this.#quiet = false;
     this.requestUpdate();
-    emit(this.host, 'fashn-state-change', { state, previousState });
+    this.#emit('fashn-state-change', { state, previousState });
   }
 
   /** Checks the photo at review, once per photo, unless `photo-check="off"`. */
@@ -409,8 +473,15 @@ export class TryOnView extends ControllerHost {
 
   /** Consent or capture at once; straight to try-on when an avatar is kept (read again: another tab may have made one). */
   async #begin(): Promise<void> {
+    const credits = this.#credits();
+    const known = this.#creditsCheck.peek(this.#proxyUrl);
+    if (known === 'unavailable') return void this.#showUnavailable();
     const ask = () => this.#flow.send(this.#consented ? 'capture' : 'ask');
-    if (!this.#session.avatar) ask();
+    // The consent step starts no camera, so it may show while the credits answer
+    // is on its way; capture (the camera) waits for it.
+    if (!this.#session.avatar && (!this.#consented || known)) ask();
+    // Not if the shopper closed it meanwhile.
+    if ((await credits) === 'unavailable' && this.#dialog.wanted && this.#showUnavailable()) return;
     await this.#session.loadKept();
     if (!['idle', 'consent', 'capture'].includes(this.state)) return;
     if (this.#session.avatar) this.#runFrom('tryon').catch(noop);
@@ -424,6 +495,7 @@ export class TryOnView extends ControllerHost {
     try {
       const photo = await this.#camera.capture();
       this.#camera.stop();
+      this.#emit('fashn-capture', { source: 'camera' });
       this.#setPhoto(photo);
       this.#flow.send('photo');
     } catch (cause) {
@@ -458,9 +530,12 @@ export class TryOnView extends ControllerHost {
     switch (outcome.kind) {
       case 'result':
         this.#results = outcome.result.images;
+        void this.#loadResultActions();
+        this.#setCart({ status: 'ready' });
+        this.#cartAnswer = undefined;
         this.#show({ shown: 0, before: false });
         this.#flow.send('done');
-        emit(this.host, 'fashn-result', outcome.result);
+        this.#emit('fashn-result', outcome.result);
         return outcome.result;
       case 'avatar':
         this.#flow.send('close');
@@ -487,7 +562,7 @@ export class TryOnView extends ControllerHost {
     this.#progress = detail;
     this.#progressAt = Date.now();
     this.requestUpdate();
-    emit(this.host, 'fashn-progress', detail);
+    this.#emit('fashn-progress', detail);
   }
 
   /** On connect: a prediction still in flight is polled again rather than paid twice; the dialog is not opened for it. */
@@ -503,6 +578,7 @@ export class TryOnView extends ControllerHost {
   }
 
   #afterClose(): void {
+    this.#declinedByClosing();
     this.#camera.stop();
     if (!['idle', 'avatar', 'tryon', 'result'].includes(this.state)) this.#flow.send('close');
     this.requestUpdate();
@@ -569,9 +645,117 @@ export class TryOnView extends ControllerHost {
     return localizeError(error, this.#t, step, this.#config.capture.upload);
   }
 
+  // ---- the shop's funnel ----
+
+  /** Shares the look shown (file, else the product's URL, else a download); its code loads on first press. */
+  async #share(): Promise<void> {
+    const image = this.#results[this.#shown] ?? this.#results[0];
+    if (!image) return;
+    const { share } = this.#loadedActions ?? (await this.#loadResultActions());
+    const { productUrl, outputFormat } = this.#config;
+    const root = this.container.getRootNode() as ShadowRoot;
+    this.#emit(
+      'fashn-share',
+      await share(image, this.#t.shareText, productUrl, outputFormat, root),
+    );
+  }
+
+  /** Asks the page to add the product (`fashn-add-to-cart`) and shows its answer. */
+  async #addToCart(): Promise<void> {
+    const resultImage = this.#results[this.#shown] ?? this.#results[0];
+    const { garmentImage, productId } = this.#config;
+    if (!resultImage || !garmentImage || this.#cart.status === 'adding') return;
+    this.#setCart({ status: 'adding' });
+    const { addToCart } = this.#loadedActions ?? (await this.#loadResultActions());
+    const request = addToCart({ productId, garmentImage, resultImage }, (detail) =>
+      this.#emit('fashn-add-to-cart', detail),
+    );
+    this.#cartAnswer = request.answer;
+    const outcome = await request.outcome;
+    if (this.#cartAnswer !== request.answer) return;
+    this.#cartAnswer = undefined;
+    this.#setCart(
+      outcome.status === 'added'
+        ? { status: 'added' }
+        : { status: 'failed', ...(outcome.message ? { message: outcome.message } : {}) },
+    );
+  }
+
+  #loadResultActions(): Promise<typeof ResultActions> {
+    return (this.#resultActions ??= import('./result-actions.js').then(
+      (actions) => (this.#loadedActions = actions),
+    ));
+  }
+
+  #setCart(cart: Omit<ViewModel['cart'], 'shown'>): void {
+    this.#cart = cart;
+    const t = this.#t;
+    if (cart.status !== 'ready')
+      this.#announcement =
+        cart.status === 'failed' ? (cart.message ?? t.cartFailed) : t[cart.status];
+    this.requestUpdate();
+  }
+
+  /** Whether the proxy can run try-ons (`GET {proxy-url}/credits`), asked once per page and briefly kept. */
+  #credits(): Promise<CreditsAnswer> {
+    return this.#creditsCheck.check(this.#proxyUrl, this.host.requestInit);
+  }
+
+  /** The page's check, or this element's own when it has its own `fetch`. */
+  get #creditsCheck(): CreditsCheck {
+    const own = this.host.fetch;
+    return own ? (this.#ownCredits ??= new CreditsCheck({ fetch: own })) : pageCreditsCheck();
+  }
+
+  get #proxyUrl(): string {
+    return new URL(this.#config.proxyUrl, document.baseURI).href;
+  }
+
+  /**
+   * Before the selfie, the proxy said try-on is unavailable: say so and stop (no
+   * camera, no photo asked for); `fashn-error` `out-of-credits`, step `config`.
+   * Not while a run is under way (its own answer then counts).
+   */
+  #showUnavailable(): boolean {
+    if (!['idle', 'consent', 'capture', 'review'].includes(this.state)) return false;
+    this.#camera.stop();
+    const error = this.#localize(
+      new FashnError({ code: 'out-of-credits', step: 'config', retriable: false }),
+    );
+    this.#error = error;
+    this.#flow.send('fail');
+    this.#report(error, true);
+    // A tryOn() waiting for the shopper's photo ends here too.
+    this.#waiting?.reject(error);
+    this.#waiting = undefined;
+    return true;
+  }
+
+  /** `fashn-open` when the shopper (or the page) opens a closed element; not again while open. */
+  #opened(source: 'trigger' | 'method'): void {
+    const closed = this.#config.layout === 'dialog' ? !this.#dialog.wanted : this.state === 'idle';
+    if (closed && !this.#openReported) this.#emit('fashn-open', { source });
+    this.#openReported = true;
+    queueMicrotask(() => (this.#openReported = false));
+  }
+
+  /** Closing the element's own consent step is a "no" (with the shop's consent manager, the page decides). */
+  #declinedByClosing(): void {
+    if (this.state === 'consent' && this.#config.consent === 'element')
+      this.#consent.decline('element');
+  }
+
+  /** Every event leaves here, with the product fields (`product-url` made absolute) in its detail. */
+  #emit<N extends FashnEventName>(name: N, detail: FashnEventDetails[N]): boolean {
+    const { productId, productUrl } = this.#config;
+    const url = productUrl && new URL(productUrl, document.baseURI).href;
+    const fields = productFields(productId, url);
+    return emit(this.host, name, Object.assign({}, detail, fields));
+  }
+
   /** Every `fashn-error` leaves here, in the UI language; what the shop's developer must fix also goes to the console. */
   #report(error: FashnError, localized = false): void {
     if (error.developerMessage) console.warn(`<fashn-try-on> ${error.developerMessage}`);
-    emit(this.host, 'fashn-error', (localized ? error : this.#localize(error)).toDetail());
+    this.#emit('fashn-error', (localized ? error : this.#localize(error)).toDetail());
   }
 }

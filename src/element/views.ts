@@ -11,6 +11,7 @@ export interface ViewModel {
   t: Strings;
   state: FashnState;
   privacyUrl: string | undefined;
+  consentMode: 'element' | 'external';
   capture: { camera: boolean; upload: boolean };
   /** `hint`: over the preview while the camera starts or a photo is being prepared; "Take photo" waits meanwhile. */
   camera: { hint: string | undefined; cameras: number; error: string | undefined };
@@ -22,9 +23,11 @@ export interface ViewModel {
   results: string[];
   shown: number;
   before: boolean;
-  error: { message: string; retriable: boolean } | undefined;
+  error: { message: string; retriable: boolean; unavailable?: boolean } | undefined;
   dragOver: boolean;
   outputFormat: string;
+  /** The "Add to cart" action: shown with `cart`; where the page's answer stands. */
+  cart: { shown: boolean; status: 'ready' | 'adding' | 'added' | 'failed'; message?: string };
 }
 
 export interface ViewActions {
@@ -41,6 +44,9 @@ export interface ViewActions {
   tryAnother: () => void;
   changePhoto: () => void;
   deletePhoto: () => void;
+  download: (image: string) => void;
+  share: () => void;
+  addToCart: () => void;
   close: () => void;
   showSample: (index: number) => void;
   showBefore: (before: boolean) => void;
@@ -88,9 +94,10 @@ export function renderStep(v: ViewModel, a: ViewActions): TemplateResult {
 
 const STEPS: Record<FashnState, (v: ViewModel, a: ViewActions) => TemplateResult> = {
   idle: () => html``,
-  consent: ({ t, privacyUrl }, a) =>
+  consent: ({ t, privacyUrl, consentMode }, a) =>
     html`${heading(t.consentTitle)}
       <p>${t.consentBody}</p>
+      ${consentMode === 'external' ? html`<p class="muted">${t.consentWaiting}</p>` : nothing}
       ${
         privacyUrl
           ? html`<p class="muted">
@@ -98,7 +105,14 @@ const STEPS: Record<FashnState, (v: ViewModel, a: ViewActions) => TemplateResult
             </p>`
           : nothing
       }
-      <div class="actions">${button(t.continue, a.continue, 'continue', 'primary')}</div>`,
+      ${
+        // With the shop's consent manager the page grants consent (grantConsent()), not a button here.
+        consentMode === 'external'
+          ? nothing
+          : html`<div class="actions">
+              ${button(t.continue, a.continue, 'continue', 'primary')}
+            </div>`
+      }`,
   capture: (v, a) => {
     const { t, camera, capture } = v;
     const live = capture.camera && !camera.error;
@@ -199,6 +213,7 @@ const STEPS: Record<FashnState, (v: ViewModel, a: ViewActions) => TemplateResult
             </div>`
           : nothing
       }
+      ${renderCart(v, a)}
       <div class="actions">
         ${button(t.tryAnother, a.tryAnother, 'try-another', 'primary')}
         <a
@@ -206,8 +221,10 @@ const STEPS: Record<FashnState, (v: ViewModel, a: ViewActions) => TemplateResult
           part="button download"
           href=${image}
           download="try-on.${v.outputFormat === 'png' ? 'png' : 'jpg'}"
+          @click=${() => a.download(image)}
           >${t.download}</a
         >
+        ${button(t.share, a.share, 'share')}
       </div>
       <div class="actions">
         ${button(t.changePhoto, a.changePhoto, 'change-photo', 'quiet')}
@@ -215,12 +232,16 @@ const STEPS: Record<FashnState, (v: ViewModel, a: ViewActions) => TemplateResult
       </div>`;
   },
   error: ({ t, error }, a) =>
-    html`${heading(t.errorTitle)}
-      <p class="error" role="alert" part="error">${error?.message ?? ''}</p>
-      <div class="actions">
-        ${error?.retriable ? button(t.tryAgain, a.retry, 'try-again', 'primary') : nothing}
-        ${button(t.retake, a.retake, 'retake', error?.retriable ? '' : 'primary')}
-      </div>`,
+    error?.unavailable
+      ? // Known before the selfie (the proxy's credits): nothing to retry or retake.
+        html`${heading(t.unavailable)}
+          <p class="error" role="alert" part="error">${t.unavailableBody}</p>`
+      : html`${heading(t.errorTitle)}
+          <p class="error" role="alert" part="error">${error?.message ?? ''}</p>
+          <div class="actions">
+            ${error?.retriable ? button(t.tryAgain, a.retry, 'try-again', 'primary') : nothing}
+            ${button(t.retake, a.retake, 'retake', error?.retriable ? '' : 'primary')}
+          </div>`,
 };
 
 function renderUpload(v: ViewModel, a: ViewActions): TemplateResult {
@@ -277,4 +298,23 @@ function renderWait(v: ViewModel, a: ViewActions, title: string): TemplateResult
       </p>
     </div>
     <div class="actions">${button(t.cancel, a.cancel, 'cancel')}</div>`;
+}
+
+/** "Add to cart" (or the page's own control in the `cart` slot) and the page's answer. */
+function renderCart({ t, cart }: ViewModel, a: ViewActions): TemplateResult | typeof nothing {
+  if (!cart.shown) return nothing;
+  const label =
+    cart.status === 'adding' ? t.adding : cart.status === 'added' ? t.added : t.addToCart;
+  return html`<div class="actions">
+      <slot name="cart" @click=${a.addToCart}
+        >${button(label, () => {}, 'add-to-cart', 'primary', {
+          disabled: cart.status === 'adding' || cart.status === 'added',
+        })}</slot
+      >
+    </div>
+    ${
+      cart.status === 'failed'
+        ? html`<p class="error" role="alert" part="error">${cart.message ?? t.cartFailed}</p>`
+        : nothing
+    }`;
 }

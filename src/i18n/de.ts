@@ -76,4 +76,16 @@ export const de: Strings = {
   'error.garment':
     'Dieser Artikel kann gerade nicht anprobiert werden. Probiere einen anderen Artikel.',
   'error.photo': 'Dieses Foto konnten wir nicht verwenden. Bitte nimm es neu auf.',
+  // The shop's conversion loop: share, add to cart, the shop's consent manager, credits.
+  share: 'Teilen',
+  shareText: 'Wie steht mir das?',
+  addToCart: 'In den Warenkorb',
+  adding: 'Wird hinzugefügt…',
+  added: 'Hinzugefügt',
+  cartFailed:
+    'Dieser Artikel konnte nicht in den Warenkorb gelegt werden. Bitte versuche es noch einmal.',
+  consentWaiting: 'Stimme den Datenschutzeinstellungen des Shops zu, um das anzuprobieren.',
+  unavailable: 'Anprobieren ist gerade nicht verfügbar',
+  unavailableBody:
+    'Bitte versuche es später noch einmal. Kaufen kannst du den Artikel wie gewohnt.',
 };

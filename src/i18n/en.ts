@@ -66,6 +66,16 @@ export const en = {
   'error.ContentModerationError': 'This photo can’t be used. Please choose another one.',
   'error.garment': 'This item can’t be tried on right now. Please try another item.',
   'error.photo': 'We couldn’t use this photo. Please retake it.',
+  // The shop's conversion loop: share, add to cart, the shop's consent manager, credits.
+  share: 'Share',
+  shareText: 'How does this look on me?',
+  addToCart: 'Add to cart',
+  adding: 'Adding…',
+  added: 'Added',
+  cartFailed: 'This item couldn’t be added to your cart. Please try again.',
+  consentWaiting: 'Accept the shop’s privacy settings to try this on.',
+  unavailable: 'Try-on is unavailable right now',
+  unavailableBody: 'Please try again later. You can still buy this item as usual.',
 };
 
 /** Every translatable text, by key. */

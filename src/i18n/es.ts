@@ -69,4 +69,14 @@ export const es: Strings = {
   'error.ContentModerationError': 'Esta foto no se puede usar. Elige otra, por favor.',
   'error.garment': 'Este artículo no se puede probar ahora. Prueba con otro.',
   'error.photo': 'No hemos podido usar esta foto. Repítela, por favor.',
+  // The shop's conversion loop: share, add to cart, the shop's consent manager, credits.
+  share: 'Compartir',
+  shareText: '¿Qué tal me queda?',
+  addToCart: 'Añadir a la cesta',
+  adding: 'Añadiendo…',
+  added: 'Añadido',
+  cartFailed: 'No se ha podido añadir este artículo a la cesta. Inténtalo de nuevo.',
+  consentWaiting: 'Acepta la configuración de privacidad de la tienda para probártelo.',
+  unavailable: 'El probador no está disponible ahora',
+  unavailableBody: 'Inténtalo más tarde. Puedes comprar este artículo como siempre.',
 };

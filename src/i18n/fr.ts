@@ -69,4 +69,16 @@ export const fr: Strings = {
   'error.ContentModerationError': 'Cette photo ne peut pas être utilisée. Choisissez-en une autre.',
   'error.garment': 'Cet article ne peut pas être essayé pour le moment. Essayez-en un autre.',
   'error.photo': 'Nous n’avons pas pu utiliser cette photo. Veuillez la reprendre.',
+  // The shop's conversion loop: share, add to cart, the shop's consent manager, credits.
+  share: 'Partager',
+  shareText: 'Ça me va ?',
+  addToCart: 'Ajouter au panier',
+  adding: 'Ajout…',
+  added: 'Ajouté',
+  cartFailed: 'Impossible d’ajouter cet article au panier. Veuillez réessayer.',
+  consentWaiting:
+    'Acceptez les paramètres de confidentialité de la boutique pour essayer cet article.',
+  unavailable: 'L’essayage est indisponible pour le moment',
+  unavailableBody:
+    'Veuillez réessayer plus tard. Vous pouvez toujours acheter cet article normalement.',
 };

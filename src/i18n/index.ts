@@ -14,6 +14,7 @@ const PACKS: Record<string, () => Promise<Strings>> = {
   de: () => import('./de.js').then((m) => m.de),
   fr: () => import('./fr.js').then((m) => m.fr),
   es: () => import('./es.js').then((m) => m.es),
+  ar: () => import('./ar.js').then((m) => m.ar),
 };
 
 /** The built-in languages, by primary language subtag. More can be added by pages via `strings`. */

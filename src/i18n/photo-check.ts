@@ -65,7 +65,20 @@ const es: PhotoCheckStrings = {
   'photoCheck.face-cut-off': 'Tu cara está cortada. Que se vea entera.',
 };
 
-const TABLES: Record<string, PhotoCheckStrings> = { en, de, fr, es };
+const ar: PhotoCheckStrings = {
+  photoCheckIntro: 'قد لا تصلح هذه الصورة لصنع صورة رمزية جيدة:',
+  useAnyway: 'استخدمها على أي حال',
+  'photoCheck.too-dark': 'الصورة مظلمة جدًا. قف مقابل نافذة أو مصباح.',
+  'photoCheck.washed-out': 'الصورة ساطعة جدًا أو باهتة. ابتعد عن الضوء المباشر.',
+  'photoCheck.blurred': 'الصورة ضبابية. اثبت في مكانك أو نظّف العدسة.',
+  'photoCheck.too-small': 'الصورة صغيرة جدًا. استخدم الكاميرا أو صورة أكبر.',
+  'photoCheck.no-face': 'لم نجد وجهًا. انظر إلى الكاميرا.',
+  'photoCheck.several-faces': 'في الصورة أكثر من وجه. يجب أن تكون وحدك في الصورة.',
+  'photoCheck.face-too-small': 'وجهك صغير جدًا في الصورة. اقترب أكثر.',
+  'photoCheck.face-cut-off': 'جزء من وجهك خارج الصورة. أبقِ وجهك كله داخلها.',
+};
+
+const TABLES: Record<string, PhotoCheckStrings> = { en, de, fr, es, ar };
 
 /** The table for a `lang` value (its primary subtag; English for anything else), with overrides on top. */
 export function photoCheckStrings(

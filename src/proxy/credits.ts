@@ -16,7 +16,8 @@ export function isCreditsPath(pathname: string): boolean {
   return /\/credits\/?$/.test(pathname);
 }
 
-const OUT_OF_CREDITS_KEY = 'credits:out';
+/** The store key of the flag (exported for test servers that reset it). */
+export const OUT_OF_CREDITS_KEY = 'credits:out';
 /** How long an OutOfCredits answer is believed: long enough to spare shoppers a useless selfie. */
 export const OUT_OF_CREDITS_MEMORY_MS = 10 * 60_000;
 

@@ -87,9 +87,13 @@ describe('<fashn-try-on> runs against the emulator', () => {
       const order = events
         .filter((e) => e.type !== 'fashn-progress')
         .map((e) => (e.type === 'fashn-state-change' ? e.detail.state : e.type));
+      // The funnel's events among the flow's: opened, consent granted, photo taken.
       expect(order).to.deep.equal([
+        'fashn-open',
         'consent',
+        'fashn-consent',
         'capture',
+        'fashn-capture',
         'review',
         'avatar',
         'fashn-before-run',

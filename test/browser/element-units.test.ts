@@ -111,13 +111,17 @@ describe('config edge cases', () => {
 
 describe('i18n', () => {
   it('translates every key in every built-in language', async () => {
-    expect(LANGUAGES).to.have.members(['en', 'de', 'fr', 'es']);
+    expect(LANGUAGES).to.have.members(['en', 'de', 'fr', 'es', 'ar']);
     for (const lang of LANGUAGES) {
       const table = await loadStrings(lang);
       expect(table, lang).to.equal(stringsFor(lang));
       expect(Object.keys(table).sort(), lang).to.deep.equal(Object.keys(en).sort());
-      for (const [key, text] of Object.entries(table))
+      for (const [key, text] of Object.entries(table)) {
         expect(text, `${lang}.${key}`).to.be.a('string').and.not.empty;
+        // The same {placeholders} as English, so format() fills every language.
+        const slots = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort();
+        expect(slots(text), `${lang}.${key}`).to.deep.equal(slots(en[key as keyof typeof en]));
+      }
     }
     expect(stringsFor('de-AT').tryOn).to.equal('Anprobieren');
     expect(stringsFor('pt').tryOn).to.equal('Try it on');

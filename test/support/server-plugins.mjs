@@ -2,16 +2,29 @@
 // the FASHN emulator behind it (and the emulator's controls at /emulator), so
 // browser tests send real requests over the wire.
 import { createDevApi } from '../../scripts/dev-api.ts';
+import { createMemoryStore } from '../../src/proxy/index.ts';
+import { OUT_OF_CREDITS_KEY } from '../../src/proxy/credits.ts';
 
 export function testServerMiddleware(port) {
+  const store = createMemoryStore();
   const api = createDevApi({
     publicOrigin: () => `http://localhost:${port}`,
     emulator: { speed: 0.02, jitter: 0 },
     // Tests run many flows back to back from one client.
-    proxy: { rateLimit: false },
+    // The proxy's store is kept here so resetting the emulator also forgets an
+    // OutOfCredits answer (the proxy's /credits says unavailable for 10 minutes).
+    proxy: { rateLimit: false, store },
   });
-  return (ctx, next) =>
-    new Promise((resolve, reject) => {
+  return async (ctx, next) => {
+    if (ctx.path === '/emulator/__control/reset') await store.delete(OUT_OF_CREDITS_KEY);
+    // A shop-written proxy whose optional credits endpoint says try-on is
+    // unavailable: the element's check read over a real wire.
+    if (/^\/shop-proxy\/out-of-credits[\w-]*\/credits$/.test(ctx.path)) {
+      ctx.set('cache-control', 'no-store');
+      ctx.body = { available: false };
+      return undefined;
+    }
+    return new Promise((resolve, reject) => {
       // Koa: let the Node middleware answer, or fall through to the next one.
       ctx.respond = false;
       api.middleware(ctx.req, ctx.res, () => {
@@ -21,4 +34,5 @@ export function testServerMiddleware(port) {
       ctx.res.once('finish', resolve);
       ctx.res.once('close', resolve);
     });
+  };
 }

@@ -13,6 +13,14 @@ element.addEventListener('fashn-state-change', (event) => event.detail.previousS
 element.addEventListener('fashn-result', (event) => event.detail.durationMs.toFixed());
 element.addEventListener('fashn-error', (event) => event.detail.retriable);
 const result: Promise<{ images: string[] }> = element.tryOn();
+// The funnel's events, each with its detail and the product fields.
+element.addEventListener('fashn-share', (event) => event.detail.outcome === 'fell-back');
+element.addEventListener('fashn-add-to-cart', (event) => event.detail.respondWith(undefined));
+element.addEventListener('fashn-consent', (event) => event.detail.decision === 'granted');
+element.addEventListener('fashn-open', (event) => event.detail.productUrl?.length);
+element.answerCart({ error: 'Sold out' });
+void element.grantConsent();
+void element.revokeConsent();
 const state: 'idle' | 'consent' | 'capture' | 'review' | 'avatar' | 'tryon' | 'result' | 'error' =
   element.state;
 
@@ -22,6 +30,10 @@ element.addEventListener('fashn-state-change', (event) => event.detail.images);
 element.addEventListener('fashn-state-change', (event) => event.detail.state.toFixed());
 // @ts-expect-error -- `state` is read-only
 element.state = 'result';
+// @ts-expect-error -- a share outcome is one of three words
+element.addEventListener('fashn-share', (event) => event.detail.outcome === 'done');
+// @ts-expect-error -- the page's cart error is text
+element.answerCart({ error: 42 });
 // @ts-expect-error -- not a state
 const wrong: typeof state = 'done';
 

@@ -1,0 +1,67 @@
+/**
+ * Who asks the shopper for consent. `element` (default): the element's own
+ * consent step. `external`: the shop's consent manager asks; the element shows
+ * no consent step and starts no camera or upload until the page calls
+ * `grantConsent()`. `revokeConsent()` forgets everything kept. DOM-free.
+ */
+
+export type ConsentMode = 'element' | 'external';
+
+/** `fashn-consent` detail (besides the product fields every event carries). */
+export interface FashnConsentDetail {
+  decision: 'granted' | 'declined';
+  /** Who asked: the element's own step, or the page (`grantConsent()` / `revokeConsent()`). */
+  via: ConsentMode;
+}
+
+export class ConsentGate {
+  #granted = false;
+  #waiters: (() => void)[] = [];
+
+  constructor(
+    /** Told about every decision, once per change. */
+    private readonly onDecision: (detail: FashnConsentDetail) => void = () => {},
+  ) {}
+
+  get granted(): boolean {
+    return this.#granted;
+  }
+
+  /** Consent given (the element's Continue, or the page's `grantConsent()`); releases every waiter. */
+  grant(via: ConsentMode): void {
+    if (this.#granted) return;
+    this.#granted = true;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const wake of waiters) wake();
+    this.onDecision({ decision: 'granted', via });
+  }
+
+  /**
+   * Consent refused or withdrawn (the shopper closed the consent step, or the
+   * page's `revokeConsent()`). Reported even when nothing was granted: a
+   * refusal is a funnel step too. The caller forgets what is kept.
+   */
+  decline(via: ConsentMode): void {
+    this.#granted = false;
+    this.onDecision({ decision: 'declined', via });
+  }
+
+  /** Resolves once consent is given; rejects with `signal`'s reason if it aborts first. */
+  whenGranted(signal?: AbortSignal): Promise<void> {
+    if (this.#granted) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        this.#waiters = this.#waiters.filter((w) => w !== wake);
+        reject(signal?.reason);
+      };
+      const wake = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#waiters.push(wake);
+    });
+  }
+}
