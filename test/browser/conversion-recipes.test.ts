@@ -75,7 +75,13 @@ describe('README analytics recipes', () => {
 
   it('GA4 gtag: one event per funnel step, with the product', async () => {
     installGtag(page);
-    const el = await mount({ 'garment-image': garment, cart: 'true', 'product-id': 'sku-1' });
+    // photo-check off: the drawn 300×400 photo is "too small" for it (element-photo-check.test.ts tests the check).
+    const el = await mount({
+      'garment-image': garment,
+      cart: 'true',
+      'product-id': 'sku-1',
+      'photo-check': 'off',
+    });
     // The README's recipe runs as a page would run it, as a script of its own.
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
     new Function(await recipe('ga4'))();
@@ -94,7 +100,13 @@ describe('README analytics recipes', () => {
 
   it('Segment analytics.track: one call per funnel step, with the product', async () => {
     installSegment(page);
-    const el = await mount({ 'garment-image': garment, cart: 'true', 'product-id': 'sku-2' });
+    // photo-check off: the drawn 300×400 photo is "too small" for it (element-photo-check.test.ts tests the check).
+    const el = await mount({
+      'garment-image': garment,
+      cart: 'true',
+      'product-id': 'sku-2',
+      'photo-check': 'off',
+    });
     // The README's recipe runs as a page would run it, as a script of its own.
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
     new Function(await recipe('segment'))();
