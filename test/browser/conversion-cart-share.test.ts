@@ -53,6 +53,8 @@ describe('<fashn-try-on> add to cart', () => {
       }),
     );
     await press(el, 'Add to cart');
+    // The cart's code may still be on its way (it loads during the try-on): the event follows it.
+    await waitUntil(() => seen.length > 0, 'fashn-add-to-cart');
     expect(seen).to.have.length(1);
     const [event] = seen;
     expect(event.cancelable).to.equal(true);
