@@ -53,7 +53,12 @@ describe('predictResumable', () => {
       inputs,
       { requestKey: key, avatarKey: key, signal: firstPage.signal },
     ).catch((e: unknown) => e);
-    await waitUntil(async () => (await store.listPending()).length === 1, 'pending recorded');
+    // Recorded with its key before the run is sent, then with FASHN's id: this case is the
+    // page that went away after the id arrived (a key-only record is asked after instead).
+    await waitUntil(
+      async () => (await store.listPending())[0]?.predictionId !== undefined,
+      'pending recorded with its id',
+    );
     const [pending] = await store.listPending();
     expect(pending).to.include({ model: 'face-to-model', requestKey: key, avatarKey: key });
 

@@ -1,4 +1,4 @@
-import { expect } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import { makeJpeg } from '../support/images.js';
 import { TcfStub, type TcData } from '../support/tcf-stub.js';
 import {
@@ -68,8 +68,8 @@ describe('<fashn-try-on consent="external">', () => {
 
     cmp.accept();
     await waitForState(el, 'capture');
+    await waitUntil(() => spy.tracks.length > 0, 'camera started once granted');
     await cameraReady(el);
-    expect(spy.tracks.length).to.be.above(0);
     expect(funnel(seen)).to.deep.equal(['fashn-open:trigger', 'fashn-consent:granted']);
     expect(seen.find((e) => e.type === 'fashn-consent')!.detail.via).to.equal('external');
   });

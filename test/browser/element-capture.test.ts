@@ -198,7 +198,7 @@ describe('<fashn-try-on> capture', () => {
   });
 
   // Firefox under the parallel three-engine load: Enter on the focused trigger sometimes
-  // leaves the element idle (2 of 3 full runs; it passes alone and in Chromium and WebKit).
+  // leaves the element idle (in each of three full runs; it passes alone, and in Chromium and WebKit).
   // Skipped there by name until the cause (suspected: the same keystroke reaching the
   // dialog's first control once it opens) is found; see the README's Browser support.
   const firefoxSkips = /Firefox\//.test(navigator.userAgent);
