@@ -1,4 +1,4 @@
-import { expect } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import { makeJpeg } from '../support/images.js';
 import {
   addFault,
@@ -52,7 +52,8 @@ describe('<fashn-try-on> accessibility', () => {
       await expect(el).to.be.accessible();
       const live = el.shadowRoot!.querySelector('[role="status"]')!;
       expect(live.getAttribute('aria-live')).to.equal('polite');
-      expect(live.textContent).to.match(/avatar|photo/i);
+      // "Starting…" comes first while the run is sent; then the avatar step is named.
+      await waitUntil(() => /avatar|photo/i.test(live.textContent ?? ''), 'avatar step announced');
       await waitForState(el, 'tryon');
       await settled(el);
       await expect(el).to.be.accessible();
