@@ -2,7 +2,8 @@
 // ESR, WebKitGTK), each in its own web-test-runner with its own port and so
 // its own FASHN emulator: tests reset the emulator, add faults and count its
 // requests, which must not leak from one engine into another. Engines run
-// side by side, as many at a time as there are CPU cores (WTR_PARALLEL
+// side by side, one per two CPU cores (a browser and its test server keep two busy;
+// on a 2-core machine side by side made camera and timing tests flaky) (WTR_PARALLEL
 // overrides); each one's output is printed whole when it ends, then a table.
 //
 //   npm run test:browser                                all three, each on a free port
@@ -24,7 +25,10 @@ if (missing.length) {
 const basePort = Number(process.env.WTR_PORT) || undefined;
 const parallel = Math.max(
   1,
-  Math.min(engines.length, Number(process.env.WTR_PARALLEL) || availableParallelism()),
+  Math.min(
+    engines.length,
+    Number(process.env.WTR_PARALLEL) || Math.max(1, Math.floor(availableParallelism() / 2)),
+  ),
 );
 const files = process.argv.slice(2);
 const started = Date.now();
