@@ -6,8 +6,8 @@
  * wherever the id can still be known.
  */
 import assert from 'node:assert/strict';
+import { closeServer, listen } from '../support/servers.js';
 import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, it } from 'node:test';
 import { FashnClient } from '../../src/api/client.js';
 import { FashnError } from '../../src/api/errors.js';
@@ -29,22 +29,13 @@ const AVATAR: ModelInputs['face-to-model'] = {
 
 const servers: Server[] = [];
 afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map(
-      (server) =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    ),
-  );
+  await Promise.all(servers.splice(0).map(closeServer));
 });
 
 async function serve(listener: RequestListener): Promise<string> {
   const server = createServer(listener);
   servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return listen(server);
 }
 
 /**

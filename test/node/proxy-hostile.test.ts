@@ -5,8 +5,9 @@
  * SSRF guard. Timings are measured in the benchmark, not asserted here.
  */
 import assert from 'node:assert/strict';
+import { closeServer, listen } from '../support/servers.js';
 import { createServer, request as httpRequest, type RequestListener, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { afterEach, describe, it } from 'node:test';
 import { createFashnEmulator } from '../../src/emulator/index.js';
 import { solidJpegDataUrl } from '../../src/emulator/test-images.js';
@@ -20,22 +21,13 @@ const PHOTO = solidJpegDataUrl(24, 24, [200, 150, 120]);
 
 const servers: Server[] = [];
 afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map(
-      (server) =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    ),
-  );
+  await Promise.all(servers.splice(0).map(closeServer));
 });
 
 async function serve(listener: RequestListener): Promise<string> {
   const server = createServer(listener);
   servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return listen(server);
 }
 
 async function setup(options: Partial<FashnProxyOptions> = {}) {
