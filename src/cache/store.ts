@@ -11,8 +11,7 @@
  */
 import type { UseStore } from 'idb-keyval';
 import { FashnError } from '../api/errors.js';
-import { readImageHeader } from '../capture/image-header.js';
-import { blobToDataUrl } from '../capture/normalize.js';
+import { blobToDataUrl } from '../capture/data-url.js';
 import type { AvatarToKeep, KeptAvatar, KeptResult, TryOnMemory } from './memory.js';
 import { digest } from './keys.js';
 import { idbKeyValue, memoryKeyValue, type KeyValue } from './kv.js';
@@ -114,6 +113,8 @@ export async function imageBlob(image: string, fetchImpl: typeof fetch = fetch):
     throw storageError(`Cannot keep "${image.slice(0, 24)}…": not a data:, http(s) or blob: URL`);
   }
   if (blob.type.startsWith('image/')) return blob;
+  // Untyped bytes are rare (a server without a Content-Type): the reader loads for them only.
+  const { readImageHeader } = await import('../capture/image-header.js');
   const { format } = readImageHeader(new Uint8Array(await blob.slice(0, 64).arrayBuffer()));
   if (format === 'unknown') throw storageError('The image to keep is not an image');
   return new Blob([blob], { type: `image/${format === 'svg' ? 'svg+xml' : format}` });

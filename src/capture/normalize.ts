@@ -11,7 +11,15 @@
  * (A Worker would need a `worker-src` CSP entry the element does not ask for.)
  * Both are required, as by the element's camera (Safari 16.4+).
  */
-import { FashnError, canceledError } from '../api/errors.js';
+import {
+  PHOTO_DEFAULTS,
+  canvas2d,
+  encodeWithinBudget,
+  fitWithin,
+  throwIfAborted,
+  type EncodedPhoto,
+  type Size,
+} from './encode.js';
 import { blobWithOrientationReset, orientationMatrix, orientedSize } from './exif.js';
 import {
   isImageComplete,
@@ -19,6 +27,10 @@ import {
   type ImageFormat,
   type ImageHeader,
 } from './image-header.js';
+import { ImageRejectedError } from './rejected.js';
+
+// The header reader too, for the photo check of a file (one chunk with this pipeline).
+export { readImageHeader };
 
 export interface NormalizeOptions {
   /** Longest side of the result in pixels; smaller photos are never enlarged. Default 1600. */
@@ -43,68 +55,24 @@ export interface NormalizeOptions {
   createImageBitmap?: (image: Blob, options?: ImageBitmapOptions) => Promise<ImageBitmap>;
 }
 
-export interface NormalizedImage {
-  /** The photo as `image/jpeg`, without any metadata (no EXIF, no location). */
-  blob: Blob;
-  width: number;
-  height: number;
+export interface NormalizedImage extends EncodedPhoto {
   /** Size of the original as displayed (EXIF orientation applied). */
   sourceWidth: number;
   sourceHeight: number;
   /** The original's EXIF orientation (1–8; 1 when none), already applied to `blob`. */
   orientation: number;
-  /** The JPEG quality of `blob`. */
-  quality: number;
 }
-
-/** Why a photo was refused (`ImageRejectedError.reason`), for messages and logs. */
-export type ImageProblem =
-  | 'empty'
-  | 'unreadable'
-  | 'not-an-image'
-  | 'svg'
-  | 'unknown-size'
-  | 'truncated'
-  | 'undecodable'
-  | 'unsupported-format'
-  | 'encode-failed'
-  | 'file-too-large'
-  | 'too-many-pixels';
 
 /** What to do about a photo the browser cannot read (part of some refusals' messages). */
 const RETAKE = 'take a new photo or choose a JPEG or PNG';
 
-/** A refused photo: a FashnError (`invalid-image` or `image-too-large`, step `capture`) with the reason. */
-export class ImageRejectedError extends FashnError {
-  readonly reason: ImageProblem;
-
-  /**
-   * `message` (for developers and logs; the element shows its own localized
-   * words) defaults to "Photo refused: <reason>".
-   */
-  constructor(reason: ImageProblem, message = `Photo refused: ${reason}`, cause?: unknown) {
-    const code =
-      reason === 'file-too-large' || reason === 'too-many-pixels'
-        ? 'image-too-large'
-        : 'invalid-image';
-    super({ code, message, step: 'capture', retriable: false, cause });
-    this.reason = reason;
-  }
-}
+export { ImageRejectedError, type ImageProblem } from './rejected.js';
 
 export const NORMALIZE_DEFAULTS = {
-  maxSide: 1600,
-  maxBytes: 600 * 1024,
-  quality: 0.9,
-  minQuality: 0.5,
+  ...PHOTO_DEFAULTS,
   maxFileBytes: 25 * 1024 * 1024,
   maxPixels: 50_000_000,
 } as const;
-
-/** How much the quality drops per encoding attempt. */
-const QUALITY_STEP = 0.1;
-/** Encodings at `minQuality` with fewer pixels before giving up (each removes at least 10 %). */
-const MAX_SHRINKS = 20;
 
 /**
  * Validates, decodes off the main thread where possible, applies EXIF
@@ -145,14 +113,9 @@ export async function normalizeImage(
     if (isPortrait(shown) !== isPortrait(original) && !isSquare(shown) && !isSquare(original)) {
       [original.width, original.height] = [original.height, original.width];
     }
-    const encoded = await encodeWithinBudget(
-      image,
-      orientation,
-      fitWithin(shown, settings.maxSide),
-      header.format === 'jpeg',
-      settings,
-      signal,
-    );
+    const size = fitWithin(shown, settings.maxSide);
+    const canvas = render(image, orientation, size, header.format === 'jpeg');
+    const encoded = await encodeWithinBudget(canvas, settings, signal);
     return {
       ...encoded,
       sourceWidth: original.width,
@@ -162,17 +125,6 @@ export async function normalizeImage(
   } finally {
     image.source.close();
   }
-}
-
-/** A Blob as a `data:` URL (e.g. for `face_image`). Works in any JS runtime. */
-export async function blobToDataUrl(blob: Blob): Promise<string> {
-  const bytes = new Uint8Array(await blob.arrayBuffer());
-  const chunk = 0x8000; // String.fromCharCode's argument count has limits
-  let binary = '';
-  for (let at = 0; at < bytes.length; at += chunk) {
-    binary += String.fromCharCode(...bytes.subarray(at, at + chunk));
-  }
-  return `data:${blob.type || 'application/octet-stream'};base64,${btoa(binary)}`;
 }
 
 // ----------------------------------------------------------------- options
@@ -242,55 +194,6 @@ async function inspect(
   }
   if (!complete) throw new ImageRejectedError('truncated');
   return { ...header, width, height };
-}
-
-// ---------------------------------------------------------------- encoding
-
-/**
- * Encodes at `size`, lowering the quality step by step down to `minQuality`,
- * then taking pixels away, until the JPEG fits in `maxBytes`.
- */
-async function encodeWithinBudget(
-  image: Picture,
-  orientation: number,
-  size: Size,
-  opaque: boolean,
-  settings: Settings,
-  signal: AbortSignal | undefined,
-): Promise<{ blob: Blob; width: number; height: number; quality: number }> {
-  let quality = settings.quality;
-  let canvas = render(image, orientation, size, opaque);
-  for (let shrinks = 0; ;) {
-    const blob = await encodeJpeg(canvas, quality);
-    throwIfAborted(signal);
-    if (blob.size <= settings.maxBytes) return { blob, ...size, quality };
-    if (quality > settings.minQuality) {
-      quality = Math.max(settings.minQuality, Math.round((quality - QUALITY_STEP) * 100) / 100);
-      continue;
-    }
-    if (++shrinks > MAX_SHRINKS) {
-      throw new RangeError(`maxBytes (${settings.maxBytes}) is too small for any JPEG`);
-    }
-    // JPEG size grows about with the pixel count: shrink by about the excess.
-    const factor = Math.min(0.9, Math.max(0.5, Math.sqrt(settings.maxBytes / blob.size) * 0.95));
-    size = {
-      width: Math.max(1, Math.round(size.width * factor)),
-      height: Math.max(1, Math.round(size.height * factor)),
-    };
-    // From the last canvas: upright, on white, at most 2× larger (the image may be spent).
-    canvas = render(picture(canvas), 1, size, false);
-  }
-}
-
-async function encodeJpeg(canvas: OffscreenCanvas, quality: number): Promise<Blob> {
-  let blob: Blob;
-  try {
-    blob = await canvas.convertToBlob({ type: 'image/jpeg', quality });
-  } catch (error) {
-    throw new ImageRejectedError('encode-failed', undefined, error);
-  }
-  if (blob.type !== 'image/jpeg') throw new ImageRejectedError('encode-failed');
-  return blob;
 }
 
 // ---------------------------------------------------------------- decoding
@@ -364,11 +267,6 @@ async function decode(
 
 // --------------------------------------------------------------- rendering
 
-interface Size {
-  width: number;
-  height: number;
-}
-
 /**
  * Draws the picture at `size` (displayed orientation) on white. When the
  * decoder did not downscale, halves first so the last step is at most 2×:
@@ -403,25 +301,7 @@ function render(image: Picture, orientation: number, size: Size, opaque: boolean
   return canvas;
 }
 
-/** A canvas of `size` and its 2D context, set to smooth with high quality. */
-function canvas2d({ width, height }: Size): [OffscreenCanvas, OffscreenCanvasRenderingContext2D] {
-  const canvas = new OffscreenCanvas(width, height);
-  const context = canvas.getContext('2d');
-  if (!context) throw new ImageRejectedError('encode-failed');
-  context.imageSmoothingQuality = 'high';
-  return [canvas, context];
-}
-
 // ----------------------------------------------------------------- helpers
-
-function fitWithin(size: Size, maxSide: number): Size {
-  const scale = Math.min(1, maxSide / Math.max(size.width, size.height));
-  if (scale === 1) return { width: size.width, height: size.height };
-  return {
-    width: Math.max(1, Math.min(maxSide, Math.round(size.width * scale))),
-    height: Math.max(1, Math.min(maxSide, Math.round(size.height * scale))),
-  };
-}
 
 function isPortrait(size: Size): boolean {
   return size.height > size.width;
@@ -429,11 +309,4 @@ function isPortrait(size: Size): boolean {
 
 function isSquare(size: Size): boolean {
   return size.height === size.width;
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (!signal?.aborted) return;
-  const error = canceledError(undefined, signal.reason);
-  error.step = 'capture';
-  throw error;
 }

@@ -6,6 +6,13 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { FashnError } from '../api/errors.js';
+import {
+  PHOTO_DEFAULTS,
+  drawOnWhite,
+  encodeWithinBudget,
+  fitWithin,
+  type Size,
+} from '../capture/encode.js';
 
 export interface CameraControllerOptions {
   /** Called with a `camera-denied` / `camera-unavailable` error (the stream is already stopped). */
@@ -45,6 +52,8 @@ export class CameraController implements ReactiveController {
   /** The video inputs seen at the last start (in the order switching goes through). */
   #inputs: MediaDeviceInfo[] = [];
   #video: HTMLVideoElement | undefined;
+  /** The photos this camera took, with their sizes. */
+  readonly #taken = new WeakMap<Blob, Size>();
   readonly #onVisibility = () => {
     if (document.visibilityState === 'hidden') this.#release();
     else if (this.#wanted && !this.stream) void this.#open();
@@ -102,14 +111,30 @@ export class CameraController implements ReactiveController {
     }
   }
 
-  /** The current frame as a JPEG (not mirrored: the preview is mirrored only by CSS). */
+  /**
+   * The current frame as the photo to send, in its final form: a JPEG of at
+   * most 1600 px and 600 KiB, encoded once (no decode, no second JPEG
+   * generation, no file pipeline). Not mirrored: the preview is mirrored only by CSS.
+   */
   async capture(): Promise<Blob> {
     const video = this.#video;
     if (!video || !this.ready)
       throw new FashnError({ code: 'camera-unavailable', step: 'capture' });
-    const canvas = new OffscreenCanvas(video.videoWidth, video.videoHeight);
-    canvas.getContext('2d')!.drawImage(video, 0, 0);
-    return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.92 });
+    const size = fitWithin(
+      { width: video.videoWidth, height: video.videoHeight },
+      PHOTO_DEFAULTS.maxSide,
+    );
+    const { blob, width, height } = await encodeWithinBudget(
+      drawOnWhite(video, size),
+      PHOTO_DEFAULTS,
+    );
+    this.#taken.set(blob, { width, height });
+    return blob;
+  }
+
+  /** The size of `photo` when this camera took it (it is then final as it is). */
+  took(photo: Blob): Size | undefined {
+    return this.#taken.get(photo);
   }
 
   async #open(): Promise<void> {

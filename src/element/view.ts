@@ -10,8 +10,6 @@ import { FashnClient } from '../api/client.js';
 import { FashnError, canceledError, isFashnError, type FashnErrorStep } from '../api/errors.js';
 import { PageMemory, sharedTryOnStore } from '../cache/fallback.js';
 import type { TryOnMemory } from '../cache/memory.js';
-import { readImageHeader } from '../capture/image-header.js';
-import { normalizeImage } from '../capture/normalize.js';
 import type { Strings } from '../i18n/index.js';
 import { Flow, type FashnState, type FlowEvent } from '../session/flow.js';
 import { TryOnSession, type Outcome, type RunStep } from '../session/session.js';
@@ -37,10 +35,17 @@ import {
 import type { FashnTryOn } from './fashn-try-on.js';
 import { localizeError } from './messages.js';
 import type { PhotoReview } from './photo-check.js';
+import type { PhotoHeader } from '../photo-check/check-photo.js';
 import { styles } from './styles.js';
 import { adoptCss } from './shell-styles.js';
 import type * as ResultActions from './result-actions.js';
 import { renderStep, type ViewActions, type ViewModel } from './views.js';
+
+/**
+ * What a picked file (or `useSelfie()`) needs: validation, decoding, EXIF
+ * orientation, resizing. Loaded when a file is chosen, never for the camera.
+ */
+const filePipeline = () => import('../capture/normalize.js');
 
 /** Progress of shared avatar runs, for every element of the page. */
 const board = new ProgressBoard();
@@ -94,7 +99,11 @@ export class TryOnView extends ControllerHost {
   readonly #dialog: DialogController;
   readonly #session = new TryOnSession({
     memory: () => this.#memory(),
-    prepare: async (photo, signal) => (await normalizeImage(photo, { signal })).blob,
+    // The camera's photo is final as taken; a file goes through the file pipeline.
+    prepare: async (photo, signal) =>
+      this.#camera.took(photo)
+        ? photo
+        : (await (await filePipeline()).normalizeImage(photo, { signal })).blob,
     client: (config) =>
       new FashnClient({
         baseUrl: config.proxyUrl,
@@ -372,6 +381,7 @@ export class TryOnView extends ControllerHost {
     pickFile: (file) => {
       if (!file) return;
       this.#emit('fashn-capture', { source: 'upload' });
+      void filePipeline();
       this.#setPhoto(file);
       this.#flow.send('photo');
     },
@@ -428,14 +438,21 @@ export class TryOnView extends ControllerHost {
     }
     const check: PhotoCheck = {
       photo,
-      done: import('./photo-check.js')
-        .then((m) => m.reviewPhoto(photo, mode, readImageHeader))
+      done: Promise.all([import('./photo-check.js'), this.#headerReader(photo)])
+        .then(([m, readHeader]) => m.reviewPhoto(photo, mode, readHeader))
         .then((review) => this.#checked(check, review))
         // A check that cannot run (a photo the browser cannot decode, a chunk that
         // failed to load) only means the photo goes on unchecked: never a dead end.
         .catch(noop),
     };
     this.#check = check;
+  }
+
+  /** How the check learns the photo's size: known for the camera's own, read from a file's header. */
+  async #headerReader(photo: Blob): Promise<(bytes: Uint8Array) => PhotoHeader> {
+    const taken = this.#camera.took(photo);
+    if (taken) return () => ({ format: 'jpeg', ...taken, orientation: 1 });
+    return (await filePipeline()).readImageHeader;
   }
 
   /** Tells the page what the check found and shows it; Retake (first) takes the focus the step had. */

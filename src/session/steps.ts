@@ -17,7 +17,7 @@ import {
   type ResumableOptions,
 } from '../cache/resume.js';
 import type { KeptAvatar, TryOnMemory } from '../cache/memory.js';
-import { blobToDataUrl } from '../capture/normalize.js';
+import { blobToDataUrl } from '../capture/data-url.js';
 import type { TryOnConfig } from '../element/config.js';
 import type { FashnProgressStatus, TryOnResult } from '../element/events.js';
 

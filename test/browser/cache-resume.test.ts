@@ -4,7 +4,7 @@ import { createStore } from 'idb-keyval';
 import { FashnClient } from '../../src/api/client.js';
 import { isFashnError, type FashnError } from '../../src/api/errors.js';
 import type { FaceToModelInputs } from '../../src/api/schemas.js';
-import { blobToDataUrl } from '../../src/capture/normalize.js';
+import { blobToDataUrl } from '../../src/capture/data-url.js';
 import { shareWork } from '../../src/cache/dedupe.js';
 import { avatarKey } from '../../src/cache/keys.js';
 import { STORE_NAME } from '../../src/cache/kv.js';

@@ -1,7 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { createStore, type UseStore } from 'idb-keyval';
 import { FashnError } from '../../src/api/errors.js';
-import { blobToDataUrl } from '../../src/capture/normalize.js';
+import { blobToDataUrl } from '../../src/capture/data-url.js';
 import { LOCK_PREFIX, shareWork } from '../../src/cache/dedupe.js';
 import { openTryOnStore } from '../../src/cache/fallback.js';
 import { avatarKey, digest, resultKey } from '../../src/cache/keys.js';

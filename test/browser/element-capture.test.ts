@@ -1,10 +1,12 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
+import { blobToDataUrl } from '../../src/capture/data-url.js';
 import type { FashnTryOn } from '../../src/element/fashn-try-on.js';
 import {
   cameraReady,
   control,
   garmentDataUrl,
+  imageSize,
   mount,
   press,
   record,
@@ -85,6 +87,42 @@ describe('<fashn-try-on> capture', () => {
     expect(
       events.filter((e) => e.type === 'fashn-state-change').map((e) => e.detail.state),
     ).to.deep.equal(['consent', 'capture', 'review', 'capture']);
+  });
+
+  it("sends the camera's photo as taken: one JPEG within 1600 px and 600 KiB, no file pipeline", async () => {
+    const sent: string[] = [];
+    const el = await mount({ 'garment-image': garment, 'photo-check': 'off' }, (node) => {
+      // A spy on the real request (the emulator answers): what face-to-model receives.
+      node.fetch = async (input, init) => {
+        if (String(input).endsWith('/run') && typeof init?.body === 'string') {
+          const body = JSON.parse(init.body) as { inputs: { face_image?: string } };
+          if (body.inputs.face_image) sent.push(body.inputs.face_image);
+        }
+        return fetch(input, init);
+      };
+    });
+    await press(el, 'Try it on');
+    await waitForState(el, 'consent');
+    await press(el, 'Continue');
+    await waitForState(el, 'capture');
+    await cameraReady(el);
+    await press(el, 'Take photo');
+    await waitForState(el, 'review');
+    const shown = el.shadowRoot!.querySelector<HTMLImageElement>('img[part~="photo"]')!;
+    const taken = await (await fetch(shown.src)).blob();
+    await press(el, 'Use this photo');
+    await waitUntil(() => sent.length === 1, 'face-to-model sent', { timeout: 15_000 });
+    // The bytes shown at review are the bytes sent: not decoded and encoded again.
+    const same = sent[0] === (await blobToDataUrl(taken));
+    expect(same, 'the bytes sent are the bytes taken').to.equal(true);
+    expect(taken.type).to.equal('image/jpeg');
+    expect(taken.size).to.be.at.most(600 * 1024);
+    const { width, height } = await imageSize(sent[0]);
+    expect(Math.max(width, height)).to.be.within(1, 1600);
+    // The file pipeline (validation, decoding, EXIF) is a chunk a camera shopper never loads.
+    const loaded = performance.getEntriesByType('resource').map((entry) => entry.name);
+    expect(loaded.filter((name) => name.includes('/capture/normalize'))).to.deep.equal([]);
+    await waitForState(el, 'result', 30_000);
   });
 
   it('stops the camera when the dialog closes, and returns to idle', async () => {

@@ -3,7 +3,8 @@
 // FASHN runs are counted from the emulator's own log.
 import { expect, waitUntil } from '@open-wc/testing';
 import { createStore } from 'idb-keyval';
-import { blobToDataUrl, normalizeImage } from '../../src/capture/normalize.js';
+import { blobToDataUrl } from '../../src/capture/data-url.js';
+import { normalizeImage } from '../../src/capture/normalize.js';
 import { avatarKey } from '../../src/cache/keys.js';
 import { STORE_NAME } from '../../src/cache/kv.js';
 import { TryOnStore } from '../../src/cache/store.js';

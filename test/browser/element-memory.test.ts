@@ -4,7 +4,8 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { clear, createStore, type UseStore } from 'idb-keyval';
 import { FashnClient } from '../../src/api/client.js';
-import { blobToDataUrl, normalizeImage } from '../../src/capture/normalize.js';
+import { blobToDataUrl } from '../../src/capture/data-url.js';
+import { normalizeImage } from '../../src/capture/normalize.js';
 import { openTryOnStore } from '../../src/cache/fallback.js';
 import { avatarKey } from '../../src/cache/keys.js';
 import { DB_NAME, STORE_NAME } from '../../src/cache/kv.js';

@@ -2,9 +2,9 @@ import { expect } from '@open-wc/testing';
 import { FashnError } from '../../src/api/errors.js';
 import { imageInput } from '../../src/api/schemas.js';
 import { readImageHeader } from '../../src/capture/image-header.js';
+import { blobToDataUrl } from '../../src/capture/data-url.js';
 import {
   ImageRejectedError,
-  blobToDataUrl,
   normalizeImage,
   type NormalizeOptions,
 } from '../../src/capture/normalize.js';

@@ -5,7 +5,7 @@ import { expect, waitUntil } from '@open-wc/testing';
 import { createStore } from 'idb-keyval';
 import { FashnClient } from '../../src/api/client.js';
 import type { FaceToModelInputs } from '../../src/api/schemas.js';
-import { blobToDataUrl } from '../../src/capture/normalize.js';
+import { blobToDataUrl } from '../../src/capture/data-url.js';
 import { avatarKey } from '../../src/cache/keys.js';
 import { STORE_NAME } from '../../src/cache/kv.js';
 import { predictResumable } from '../../src/cache/resume.js';
