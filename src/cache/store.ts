@@ -113,8 +113,9 @@ export async function imageBlob(image: string, fetchImpl: typeof fetch = fetch):
     throw storageError(`Cannot keep "${image.slice(0, 24)}…": not a data:, http(s) or blob: URL`);
   }
   if (blob.type.startsWith('image/')) return blob;
-  // Untyped bytes are rare (a server without a Content-Type): the reader loads for them only.
-  const { readImageHeader } = await import('../capture/image-header.js');
+  // Untyped bytes are rare (a server without a Content-Type): the header reader (in the
+  // file pipeline's chunk) loads for them only.
+  const { readImageHeader } = await import('../capture/normalize.js');
   const { format } = readImageHeader(new Uint8Array(await blob.slice(0, 64).arrayBuffer()));
   if (format === 'unknown') throw storageError('The image to keep is not an image');
   return new Blob([blob], { type: `image/${format === 'svg' ? 'svg+xml' : format}` });
