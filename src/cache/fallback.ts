@@ -21,7 +21,7 @@ export class PageMemory extends TryOnStore {
 /**
  * A ready store: IndexedDB opened and purged of expired records, or page memory
  * when that failed. Never rejects; `store.persistent` tells which, and
- * `onStorageError` / `store.takeStorageError()` give the failure once.
+ * `store.takeStorageError()` gives the failure once.
  */
 export function openTryOnStore(options: TryOnStoreOptions = {}): Promise<TryOnStore> {
   return new TryOnStore(options).open();

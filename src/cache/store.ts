@@ -39,8 +39,6 @@ export interface TryOnStoreOptions {
   maxResults?: number;
   /** How long `open()` waits for IndexedDB before using memory, default 5000 ms. */
   openTimeoutMs?: number;
-  /** Called once, when the store falls back to page memory. */
-  onStorageError?: (error: FashnError) => void;
 }
 
 interface AvatarRecord {
@@ -124,8 +122,8 @@ export async function imageBlob(image: string, fetchImpl: typeof fetch = fetch):
 /**
  * The element's memory over IndexedDB (or page memory), implementing the
  * memory contract (`TryOnMemory`, with the resume records). Methods do
- * not fail on storage trouble: they move to page memory and report once
- * (`onStorageError`, `takeStorageError()`). Only bad input (an image that cannot
+ * not fail on storage trouble: they move to page memory and tell it once,
+ * to the first who asks (`takeStorageError()`: one channel). Only bad input (an image that cannot
  * be read) and a failed `forgetAll()` reject.
  */
 export class TryOnStore implements TryOnMemory {
@@ -142,7 +140,6 @@ export class TryOnStore implements TryOnMemory {
   readonly #maxAvatars: number;
   readonly #maxResults: number;
   readonly #openTimeoutMs: number;
-  readonly #onStorageError: ((error: FashnError) => void) | undefined;
 
   constructor(options: TryOnStoreOptions = {}) {
     this.#kv = options.kv ?? idbKeyValue(options.useStore);
@@ -152,7 +149,6 @@ export class TryOnStore implements TryOnMemory {
     this.#maxAvatars = Math.max(1, options.maxAvatars ?? 3);
     this.#maxResults = options.maxResults ?? 30;
     this.#openTimeoutMs = options.openTimeoutMs ?? 5000;
-    this.#onStorageError = options.onStorageError;
   }
 
   /** False when everything lives in page memory (no IndexedDB, or it failed). */
@@ -336,7 +332,6 @@ export class TryOnStore implements TryOnMemory {
       'This browser cannot keep the photo; it is kept until the page closes',
       cause,
     );
-    this.#onStorageError?.(this.#failure);
   }
 
   async #avatar(kv: KeyValue, key: string): Promise<KeptAvatar | undefined> {

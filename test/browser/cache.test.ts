@@ -304,12 +304,7 @@ describe('TryOnStore', () => {
   it('meets a full disk by eviction, then succeeds on IndexedDB', async () => {
     const { name, useStore } = freshDb();
     const { disk, useStore: full } = fullDisk(useStore, 0);
-    const reports: FashnError[] = [];
-    const store = await openTryOnStore({
-      useStore: full,
-      now: clock,
-      onStorageError: (e) => reports.push(e),
-    });
+    const store = await openTryOnStore({ useStore: full, now: clock });
     await keep(store, 'A', now + 1);
     await keep(store, 'B', now + 2);
     await keep(store, 'C', now + 3);
@@ -319,7 +314,7 @@ describe('TryOnStore', () => {
     await keep(store, 'D', now + 20);
     expect(disk.thrown).to.equal(1);
     expect(store.persistent).to.equal(true);
-    expect(reports).to.deep.equal([]);
+    expect(store.takeStorageError()).to.equal(undefined);
     // Only the current avatar (C) and the newer half of the results made room for D.
     expect(await rawKeys(name)).to.deep.equal([
       'avatar:C',
@@ -334,27 +329,24 @@ describe('TryOnStore', () => {
   it('moves to page memory when the disk stays full, reporting once and losing nothing', async () => {
     const { name, useStore } = freshDb();
     const { disk, useStore: full } = fullDisk(useStore, 0);
-    const reports: FashnError[] = [];
-    const store = await openTryOnStore({
-      useStore: full,
-      now: clock,
-      onStorageError: (e) => reports.push(e),
-    });
+    const store = await openTryOnStore({ useStore: full, now: clock });
     await keep(store, 'A', now + 1);
 
     disk.left = 'always';
     const b = await keep(store, 'B', now + 2);
     expect(b.key).to.equal('B');
     expect(store.persistent).to.equal(false);
-    expect(reports).to.have.length(1);
-    expect(reports[0].code).to.equal('storage');
-    expect(reports[0].step).to.equal('storage');
-    expect(reports[0].retriable).to.equal(true);
-    expect(store.takeStorageError()).to.equal(reports[0]);
+    const failure = store.storageError!;
+    expect(failure.code).to.equal('storage');
+    expect(failure.step).to.equal('storage');
+    expect(failure.retriable).to.equal(true);
+    // Told once: the first to ask reports it, nobody after.
+    expect(store.takeStorageError()).to.equal(failure);
     expect(store.takeStorageError()).to.equal(undefined);
 
     await keepResult(store, 'r1', now + 3, 'B');
-    expect(reports).to.have.length(1);
+    expect(store.storageError).to.equal(failure);
+    expect(store.takeStorageError()).to.equal(undefined);
     expect((await store.getAvatar())?.key).to.equal('B');
     expect((await store.getResult('r1'))?.predictionId).to.equal('p-r1');
     expect((await store.findAvatar('A'))?.key).to.equal('A'); // kept from before the fallback
@@ -409,10 +401,11 @@ describe('without IndexedDB', () => {
     else delete (indexedDB as Partial<IDBFactory>).open;
   });
 
-  async function expectMemoryStore(store: TryOnStore, reports: FashnError[]) {
+  /** A store in page memory that tells its failure once; returns that failure. */
+  async function expectMemoryStore(store: TryOnStore): Promise<FashnError> {
     expect(store.persistent).to.equal(false);
-    expect(reports).to.have.length(1);
-    expect(reports[0].code).to.equal('storage');
+    const failure = store.takeStorageError()!;
+    expect(failure.code).to.equal('storage');
     const avatar: KeptAvatar = await store.keepAvatar({
       key: 'A',
       image: jpegUrl,
@@ -421,17 +414,17 @@ describe('without IndexedDB', () => {
     expect((await store.getAvatar())?.key).to.equal(avatar.key);
     await store.forgetAll();
     expect(await store.getAvatar()).to.equal(undefined);
-    expect(reports).to.have.length(1);
+    expect(store.storageError).to.equal(failure);
+    expect(store.takeStorageError()).to.equal(undefined);
+    return failure;
   }
 
   it('keeps everything in page memory when indexedDB.open throws', async () => {
     indexedDB.open = () => {
       throw new DOMException('Storage is blocked', 'SecurityError');
     };
-    const reports: FashnError[] = [];
-    const store = await openTryOnStore({ onStorageError: (e) => reports.push(e) });
-    await expectMemoryStore(store, reports);
-    expect((reports[0].cause as Error).name).to.equal('SecurityError');
+    const failure = await expectMemoryStore(await openTryOnStore());
+    expect((failure.cause as Error).name).to.equal('SecurityError');
   });
 
   it('keeps everything in page memory when opening fails (onerror)', async () => {
@@ -443,21 +436,12 @@ describe('without IndexedDB', () => {
       });
       return request;
     };
-    const reports: FashnError[] = [];
-    await expectMemoryStore(
-      await openTryOnStore({ onStorageError: (e) => reports.push(e) }),
-      reports,
-    );
+    await expectMemoryStore(await openTryOnStore());
   });
 
   it('keeps everything in page memory when opening never answers (blocked)', async () => {
     indexedDB.open = () => ({}) as IDBOpenDBRequest;
-    const reports: FashnError[] = [];
-    const store = await openTryOnStore({
-      openTimeoutMs: 100,
-      onStorageError: (e) => reports.push(e),
-    });
-    await expectMemoryStore(store, reports);
+    await expectMemoryStore(await openTryOnStore({ openTimeoutMs: 100 }));
   });
 });
 
