@@ -19,8 +19,11 @@ import {
 let spy: TrackSpy;
 let garment: string;
 
-async function toCapture(attributes: Record<string, string> = {}): Promise<FashnTryOn> {
-  const el = await mount({ 'garment-image': garment, ...attributes });
+async function toCapture(
+  attributes: Record<string, string> = {},
+  setup?: (el: FashnTryOn) => void,
+): Promise<FashnTryOn> {
+  const el = await mount({ 'garment-image': garment, ...attributes }, setup);
   await press(el, 'Try it on');
   await waitForState(el, 'consent');
   await press(el, 'Continue');
@@ -91,7 +94,7 @@ describe('<fashn-try-on> capture', () => {
 
   it("sends the camera's photo as taken: one JPEG within 1600 px and 600 KiB, no file pipeline", async () => {
     const sent: string[] = [];
-    const el = await mount({ 'garment-image': garment, 'photo-check': 'off' }, (node) => {
+    const el = await toCapture({ 'photo-check': 'off' }, (node) => {
       // A spy on the real request (the emulator answers): what face-to-model receives.
       node.fetch = async (input, init) => {
         if (String(input).endsWith('/run') && typeof init?.body === 'string') {
@@ -101,10 +104,6 @@ describe('<fashn-try-on> capture', () => {
         return fetch(input, init);
       };
     });
-    await press(el, 'Try it on');
-    await waitForState(el, 'consent');
-    await press(el, 'Continue');
-    await waitForState(el, 'capture');
     await cameraReady(el);
     await press(el, 'Take photo');
     await waitForState(el, 'review');
