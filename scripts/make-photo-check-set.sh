@@ -6,13 +6,18 @@
 #   coffee.png     Rachel Michetti, CC0
 #   rocket.jpg     SpaceX, public domain
 #   chelsea.png    Stefan van der Walt, CC0
+# and one from Debian's python-matplotlib-data package
+# (/usr/share/matplotlib/mpl-data/sample_data/):
+#   grace_hopper.jpg  Commodore Grace M. Hopper, official U.S. Navy portrait: a work of
+#                     the U.S. federal government, public domain
 # The JPEGs are committed; this script says how they were made. Labels: labels.json.
-# Usage: scripts/make-photo-check-set.sh <folder with the four source images>
+# Usage: scripts/make-photo-check-set.sh <folder with the five source images>
 set -euo pipefail
-SRC=${1:?folder with astronaut.png coffee.png rocket.jpg chelsea.png}
+SRC=${1:?folder with astronaut.png coffee.png rocket.jpg chelsea.png grace_hopper.jpg}
 OUT=$(dirname "$0")/../test/fixtures/photo-check
 mkdir -p "$OUT"
 A="$SRC/astronaut.png"
+H="$SRC/grace_hopper.jpg"
 q=(-strip -quality 80 -sampling-factor 2x2)
 j() { convert "$@" "${q[@]}" "$OUT/$name.jpg"; }
 
@@ -41,3 +46,13 @@ name=facesmall-2 j "$SRC/rocket.jpg" -resize 960x640 \( "$A" -resize 180x180 \) 
 name=cutoff-1 j "$A" -resize 1024x1024 -unsharp 0x1.2+1.2 -crop 560x640+430+40 +repage
 name=cutoff-2 j "$A" -resize 1024x1024 -unsharp 0x1.2+1.2 -crop 640x560+180+165 +repage
 name=cutoff-3 j "$A" -flop -resize 1024x1024 -unsharp 0x1.2+1.2 -crop 560x640+40+40 +repage
+# A second person (512×600, indoor light, a dark uniform against a flag):
+name=good-5 j "$H"
+name=good-6 j "$H" -flop -resize 480x562
+name=dark-4 j "$H" -evaluate multiply 0.25
+name=bright-4 j "$H" -flop +level 55%,100%
+name=blurred-4 j "$H" -blur 0x4
+name=small-3 j "$H" -resize 280x280
+name=twofaces-3 j \( "$A" -resize 512x512 \) \( "$H" -resize 437x512 \) +append -resize 900x
+name=facesmall-3 j "$SRC/chelsea.png" -resize 900x600 \( "$H" -resize 160x160 \) -gravity northwest -geometry +70+50 -composite
+name=cutoff-4 j "$H" -resize 1024x1200 -unsharp 0x1.2+1.2 -crop 600x700+0+60 +repage
