@@ -37,6 +37,10 @@ function firefox() {
         ...FIREFOX_PREFS,
         'ui.primaryPointerCapabilities': 6,
         'ui.allPointerCapabilities': 6,
+        // A download must not open the Downloads panel: it takes the window's focus, and
+        // the runner's one page keeps that loss for every later test file (keys then still
+        // reach the focused button, but Enter no longer clicks it).
+        'browser.download.alwaysOpenPanel': false,
       },
     },
   });
