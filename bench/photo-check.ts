@@ -230,7 +230,7 @@ export const photoCheckSection: Section = {
           `${verdict(check <= GOAL_PLAIN_MS)} (≤ ${GOAL_PLAIN_MS} ms)`,
         ],
         [
-          '`checkPhoto` without detector on the canvas path (`ImageDecoder` hidden, as in Firefox and Safari)',
+          '`checkPhoto` without detector on the canvas path (`ImageDecoder` hidden, as in WebKit, which has none)',
           fmt(canvasPath),
           '— (Chromium takes the row above)',
         ],
@@ -286,7 +286,7 @@ export const photoCheckSection: Section = {
           `Set: ${set.length} labelled JPEGs in test/fixtures/photo-check (one real face, public domain, varied by ImageMagick; see its README). Precision = right alarms / all alarms; recall = right alarms / labelled cases; "n/a" where there was nothing to divide.`,
           `Thresholds (src/photo-check/thresholds.ts): too dark when mean luma < ${t.darkMeanLuma} or 95th percentile < ${t.darkP95}; washed out when 5th percentile > ${t.washedOutP5} or over ${t.washedOutClippedShare * 100} % clipped; blurred when normalised Laplacian variance < ${t.blurredSharpness}; too small under ${t.minShortSide} px on the short side; a second face counts at ≥ ${t.otherFaceShare * 100} % of the largest's height; face too small under ${t.minFaceHeightShare * 100} % of the photo's height or ${t.minFacePixels} px; cut off within ${t.edgeMargin * 100} % of an edge.`,
           `Measures per photo (mean luma / p5 / p95 / clipped share / sharpness): ${scored.entries.map((e) => `${e.file.replace('.jpg', '')} ${fmt(e.plain.measures.meanLuma)}/${e.plain.measures.p5}/${e.plain.measures.p95}/${fmt(e.plain.measures.clippedShare, 2)}/${fmt(e.plain.measures.sharpness)}`).join('; ')}.`,
-          `Chromium reads the luma straight from \`ImageDecoder\`'s frame when no face detector needs the image. Against the same decode through an \`ImageBitmap\` and a canvas (the path with a detector): ${pathComparison(scored.entries, 'bitmap')}. Against \`ImageDecoder\` hidden (the whole photo decoded, then resized, as in Firefox and Safari): ${pathComparison(scored.entries, 'canvas')}.`,
+          `Chromium (and Firefox, which also has \`ImageDecoder\`) reads the luma straight from \`ImageDecoder\`'s frame when no face detector needs the image. Against the same decode through an \`ImageBitmap\` and a canvas (the path with a detector): ${pathComparison(scored.entries, 'bitmap')}. Against \`ImageDecoder\` hidden (the whole photo decoded, then resized, as in WebKit): ${pathComparison(scored.entries, 'canvas')}.`,
           `Faces found by the tiny detector (score ≥ 0.5): ${facesFound.join('; ')}.`,
           `Boxes found at input 416 (x, y, width×height in % of the photo): ${boxes.join('; ')}.`,
           `Browser FaceDetector in this Chromium: ${scored.hasNative ? 'present' : 'absent (Chromium on Linux has no Shape Detection face backend), so its rows are missing'}. tfjs backend for the tiny detector: ${scored.backend}.`,

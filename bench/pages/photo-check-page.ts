@@ -26,13 +26,13 @@ export interface SetEntry {
   native: PhotoCheckResult | null;
   /** No detector, through an `ImageBitmap` and a canvas (the path taken when a face finder needs the image). */
   bitmap: PhotoCheckResult;
-  /** No detector, `ImageDecoder` hidden, as in Firefox and Safari: the whole photo decoded, then resized. */
+  /** No detector, `ImageDecoder` hidden, as in WebKit: the whole photo decoded, then resized. */
   canvas: PhotoCheckResult;
 }
 
 /**
- * Runs `work` as a browser without WebCodecs' `ImageDecoder` would (Firefox,
- * Safari): the check then takes its canvas path.
+ * Runs `work` as a browser without WebCodecs' `ImageDecoder` would (WebKit):
+ * the check then takes its canvas path.
  */
 async function withoutImageDecoder<T>(work: () => Promise<T>): Promise<T> {
   const scope = globalThis as { ImageDecoder?: unknown };
