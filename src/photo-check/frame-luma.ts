@@ -19,9 +19,11 @@
  */
 import type { Luma, PhotoHeader } from './types.js';
 
-/** Where red sits in a 4-byte pixel (blue is at 2 − red); YUV frames carry luma in their first plane. */
+/**
+ * Where red sits in a 4-byte pixel (blue is at 2 − red). A JPEG decoded at a
+ * reduced scale comes as BGRX in Chromium; other formats take the canvas path.
+ */
 const RED_AT: Partial<Record<VideoPixelFormat, number>> = { RGBA: 0, RGBX: 0, BGRA: 2, BGRX: 2 };
-const YUV = new Set<VideoPixelFormat>(['I420', 'I420A', 'I422', 'I444', 'NV12']);
 
 /** Largest decoded-to-analysis size ratio where bilinear is what the browser's resize does. */
 const MAX_RATIO = 1.4;
@@ -81,28 +83,20 @@ async function frameLuma(
   height: number,
 ): Promise<Luma | undefined> {
   const red = frame.format ? RED_AT[frame.format] : undefined;
-  const yuv = frame.format !== null && YUV.has(frame.format);
   const sourceWidth = frame.visibleRect?.width ?? frame.codedWidth;
   const sourceHeight = frame.visibleRect?.height ?? frame.codedHeight;
   const fits = (source: number, target: number) =>
     source >= Math.max(2, target) && source <= MAX_RATIO * target;
-  if ((red === undefined && !yuv) || !fits(sourceWidth, width) || !fits(sourceHeight, height))
+  if (red === undefined || !fits(sourceWidth, width) || !fits(sourceHeight, height))
     return undefined;
   const copied = new Uint8Array(frame.allocationSize());
   const [{ offset, stride }] = await frame.copyTo(copied);
-  let source = copied;
-  let sourceStart = offset;
-  let sourceStride = stride;
-  if (red !== undefined) {
-    // Rec. 601 luma in 8-bit integers, as luma.ts computes it from RGBA.
-    source = new Uint8Array(sourceWidth * sourceHeight);
-    const blue = 2 - red;
-    for (let y = 0, out = 0; y < sourceHeight; y++) {
-      for (let x = 0, at = offset + y * stride; x < sourceWidth; x++, at += 4, out++)
-        source[out] = (77 * copied[at + red] + 150 * copied[at + 1] + 29 * copied[at + blue]) >> 8;
-    }
-    sourceStart = 0;
-    sourceStride = sourceWidth;
+  // Rec. 601 luma in 8-bit integers, as luma.ts computes it from RGBA.
+  const source = new Uint8Array(sourceWidth * sourceHeight);
+  const blue = 2 - red;
+  for (let y = 0, out = 0; y < sourceHeight; y++) {
+    for (let x = 0, at = offset + y * stride; x < sourceWidth; x++, at += 4, out++)
+      source[out] = (77 * copied[at + red] + 150 * copied[at + 1] + 29 * copied[at + blue]) >> 8;
   }
   const columns = taps(sourceWidth, width);
   const rows = taps(sourceHeight, height);
@@ -111,8 +105,8 @@ async function frameLuma(
   // before the engine has optimised this loop, where every fractional
   // intermediate would be a boxed number.
   for (let y = 0, out = 0; y < height; y++) {
-    const top = sourceStart + rows.first[y] * sourceStride;
-    const bottom = top + sourceStride;
+    const top = rows.first[y] * sourceWidth;
+    const bottom = top + sourceWidth;
     const down = rows.weight[y];
     for (let x = 0; x < width; x++, out++) {
       const a = top + columns.first[x];
