@@ -1,17 +1,22 @@
 /**
  * The browser entry of the photo check: decode the photo once, already at the
- * analysis size (a JPEG is decoded at a reduced DCT scale where WebCodecs'
- * `ImageDecoder` allows, which costs a fraction of a full decode), measure,
- * ask the face finder (if any) on that small image, judge. Loaded by dynamic
- * import at the review step only. The header reader is handed in (the
+ * analysis size, measure, ask the face finder (if any) on that small image,
+ * judge. A JPEG is decoded at a reduced n/8 DCT scale where WebCodecs'
+ * `ImageDecoder` allows, which costs a fraction of a full decode; with no face
+ * finder to feed, its luma is read straight from the decoded frame
+ * (frame-luma.ts), else through an `ImageBitmap` and a canvas. Loaded by
+ * dynamic import at the review step only. The header reader is handed in (the
  * element's bundle has one), so this module shares no code with the bundle.
  */
 import { faceFindings, imageFindings } from './judge.js';
 import { ANALYSIS_SIDE } from './luma.js';
-import { measurePhoto } from './measure.js';
+import { decodeLuma } from './frame-luma.js';
+import { measureLuma, measurePhoto } from './measure.js';
 import { nativeFaceFinder, type FaceFinder } from './faces.js';
 import { DEFAULT_THRESHOLDS, type PhotoThresholds } from './thresholds.js';
-import type { FaceBox, PhotoCheckResult, Pixels } from './types.js';
+import type { FaceBox, PhotoCheckResult, PhotoHeader, Pixels } from './types.js';
+
+export type { PhotoHeader } from './types.js';
 
 export interface CheckPhotoOptions {
   /** Who finds faces; the browser's `FaceDetector` by default. `null`: skip the face checks. */
@@ -23,15 +28,6 @@ export interface CheckPhotoOptions {
    * whole and scaled after, which costs more on large photos.
    */
   readHeader?: (bytes: Uint8Array) => PhotoHeader;
-}
-
-/** What the check needs of an image header. */
-export interface PhotoHeader {
-  format: string;
-  width?: number;
-  height?: number;
-  /** EXIF orientation, 1 when none. */
-  orientation: number;
 }
 
 /** Pixels of `image`, scaled by the browser so the long side is at most `maxSide`. */
@@ -134,14 +130,26 @@ export async function checkPhoto(
   photo: Blob,
   options: CheckPhotoOptions = {},
 ): Promise<PhotoCheckResult> {
-  const header = options.readHeader?.(new Uint8Array(await photo.slice(0, 65_536).arrayBuffer()));
+  const findFaces = options.findFaces === undefined ? nativeFaceFinder() : options.findFaces;
+  // The whole file, read once: the header is at its start, and the decoder takes it as it is.
+  const bytes = options.readHeader && new Uint8Array(await photo.arrayBuffer());
+  const header = bytes && options.readHeader?.(bytes.subarray(0, 65_536));
+  const size =
+    header?.width && header.height && header.orientation === 1
+      ? { width: header.width, height: header.height }
+      : undefined;
+  if (bytes && header && size && !findFaces) {
+    // No detector needs an image: the luma straight from the decoder is all the check reads.
+    const luma = await decodeLuma(bytes, header, ANALYSIS_SIDE);
+    if (luma) {
+      const measures = measureLuma(luma, size);
+      const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
+      return { findings: imageFindings(measures, thresholds), measures, faces: null };
+    }
+  }
   const image = await decodeSmall(photo, header);
   try {
-    const size =
-      header?.width && header.height && header.orientation === 1
-        ? { width: header.width, height: header.height }
-        : image;
-    return await checkBitmap(image, options, size);
+    return await checkBitmap(image, { ...options, findFaces: findFaces ?? null }, size ?? image);
   } finally {
     image.close();
   }

@@ -14,8 +14,11 @@ export interface Exposure {
 }
 
 export function lumaHistogram(luma: Luma): Uint32Array {
+  const { data } = luma;
   const histogram = new Uint32Array(256);
-  for (const value of luma.data) histogram[value] += 1;
+  // An indexed loop: the check runs once per photo, in code the engine has not
+  // optimised yet, where a typed array's iterator costs ten times as much.
+  for (let i = 0; i < data.length; i++) histogram[data[i]] += 1;
   return histogram;
 }
 

@@ -2,7 +2,7 @@
 import { measureExposure } from './exposure.js';
 import { ANALYSIS_SIDE, downscaledLuma } from './luma.js';
 import { normalisedSharpness } from './sharpness.js';
-import type { Pixels, PhotoMeasures } from './types.js';
+import type { Luma, Pixels, PhotoMeasures } from './types.js';
 
 /**
  * `pixels` may already be downscaled (the browser lets its decoder do that);
@@ -12,7 +12,14 @@ export function measurePhoto(
   pixels: Pixels,
   size: { width: number; height: number } = pixels,
 ): PhotoMeasures {
-  const luma = downscaledLuma(pixels, ANALYSIS_SIDE);
+  return measureLuma(downscaledLuma(pixels, ANALYSIS_SIDE), size);
+}
+
+/** Measures of a luma already at the analysis size (at most `ANALYSIS_SIDE` on the long side). */
+export function measureLuma(
+  luma: Luma,
+  size: { width: number; height: number } = luma,
+): PhotoMeasures {
   const exposure = measureExposure(luma);
   return {
     width: size.width,

@@ -30,6 +30,15 @@ export interface Luma {
   height: number;
 }
 
+/** What the check needs of an image header. */
+export interface PhotoHeader {
+  format: string;
+  width?: number;
+  height?: number;
+  /** EXIF orientation, 1 when none. */
+  orientation: number;
+}
+
 /** A face, as a fraction (0–1) of the photo's width and height, so any detector size fits. */
 export interface FaceBox {
   x: number;
