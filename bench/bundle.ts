@@ -73,8 +73,11 @@ type TerserPass = (
 async function terserPass(files: readonly OutputFile[]): Promise<OutputFile[]> {
   const url = new URL('../scripts/terser-pass.mjs', import.meta.url).href;
   const module = (await import(url)) as { terserPass: TerserPass };
-  const passed = await module.terserPass(files, { module: true });
-  return passed.map(({ path, contents }) => ({
+  return asOutputFiles(await module.terserPass(files, { module: true }));
+}
+
+const asOutputFiles = (files: { path: string; contents: Uint8Array }[]): OutputFile[] =>
+  files.map(({ path, contents }) => ({
     path,
     contents,
     hash: '',
@@ -82,6 +85,21 @@ async function terserPass(files: readonly OutputFile[]): Promise<OutputFile[]> {
       return new TextDecoder().decode(contents);
     },
   }));
+
+type PreloadPass = (
+  files: readonly { path: string; contents: Uint8Array }[],
+  metafile: Metafile,
+  cwd: string,
+) => { path: string; contents: Uint8Array }[];
+
+/** scripts/build.mjs's preload of what a dynamic import's chunk imports (plain JS, loaded at run time). */
+async function preloadPass(
+  files: readonly OutputFile[],
+  metafile: Metafile,
+): Promise<OutputFile[]> {
+  const url = new URL('../scripts/preload-pass.mjs', import.meta.url).href;
+  const module = (await import(url)) as { preloadPass: PreloadPass };
+  return asOutputFiles(module.preloadPass(files, metafile, ROOT));
 }
 
 /** scripts/build.mjs's script-tag build options (its `scriptBuild`), ES output, nothing written. */
@@ -98,6 +116,7 @@ async function scriptBuild(): Promise<BuildOptions> {
     plugins: [await litTemplatesPlugin()],
     logLevel: 'silent',
     format: 'esm',
+    charset: 'utf8',
   };
 }
 
@@ -169,7 +188,8 @@ async function buildEntry(external: string[] = []): Promise<Flow> {
     metafile: true,
     write: false,
   });
-  return flowOf(await terserPass(result.outputFiles), result.metafile);
+  const files = await preloadPass(await terserPass(result.outputFiles), result.metafile);
+  return flowOf(files, result.metafile);
 }
 
 /** One module whose source is `contents`, bundled and minified with the same options: min and gzip of the JS. */
@@ -338,7 +358,7 @@ export const bundleSection: Section = {
         `The whole is ${whole.gzip} bytes min+gzip against a budget of ${budget} bytes (${Math.round((whole.gzip / budget) * 100)}%): ${over > 0 ? `${over} bytes over; \`npm run build\` exits 1` : `${-over} bytes to spare; \`npm run build\` passes`}.`,
         `The photo check (${review.files.join(', ')}) loads only when a photo reaches review: ${review.gzip} bytes min+gzip, counted apart from the whole; the whole with it is ${wholeWithReview.gzip} bytes (${Math.round((wholeWithReview.gzip / budget) * 100)}% of the budget; not budgeted).`,
         'Method: the section runs `node scripts/build.mjs` (what `npm run build` runs; it rewrites `dist/`) and reads `dist/size.json`, which that build writes: each file gzipped on its own (-9) as it travels; the whole is the entry, every chunk it imports and the largest language pack (a page loads exactly one, English included).',
-        `The comparison rows are built in memory by esbuild with scripts/build.mjs's options (minify, es2022, \`conditions: ['production']\`, the minify-lit-templates plugin, ES splitting, then the terser pass) and counted the same way. The whole built so measures ${again.whole.gzip} bytes min+gzip (${same ? 'the same sizes as `dist/`' : `**not** the ${whole.gzip} of \`dist/\`: the options here have drifted from scripts/build.mjs`}). "Our code" externalises ${DEPENDENCIES.map((d) => `\`${d}\``).join(', ')}; the difference of two builds counts what tree-shaking keeps, so gzip shares do not add up exactly. "Alone" rows re-export just what src/ imports (lit: ${LIT_NAMES.join(', ')} of \`lit/html.js\`: the flow renders with lit-html into the shell's shadow root, with no LitElement; idb-keyval: ${IDB_NAMES.join(', ')}).`,
+        `The comparison rows are built in memory by esbuild with scripts/build.mjs's options (minify, es2022, \`conditions: ['production']\`, the minify-lit-templates plugin, ES splitting, then the terser and preload passes) and counted the same way. The whole built so measures ${again.whole.gzip} bytes min+gzip (${same ? 'the same sizes as `dist/`' : `**not** the ${whole.gzip} of \`dist/\`: the options here have drifted from scripts/build.mjs`}). "Our code" externalises ${DEPENDENCIES.map((d) => `\`${d}\``).join(', ')}; the difference of two builds counts what tree-shaking keeps, so gzip shares do not add up exactly. "Alone" rows re-export just what src/ imports (lit: ${LIT_NAMES.join(', ')} of \`lit/html.js\`: the flow renders with lit-html into the shell's shadow root, with no LitElement; idb-keyval: ${IDB_NAMES.join(', ')}).`,
         zodInside.length === 0
           ? 'zod is not in the browser bundle (no file of node_modules/zod among the build\'s inputs): the browser reads FASHN\'s answers and its attributes with plain twins of the zod schemas, and zod stays on the server (proxy, emulator); README, Decisions, "No zod in the browser bundle", explains why.'
           : `**zod is in the browser bundle** (${zodInside.length} of its files among the build's inputs), though the README's Decisions say it should not be.`,

@@ -13,6 +13,7 @@
 import { build } from 'vite';
 import { build as esbuild } from 'esbuild';
 import { minifyLitTemplatesPlugin } from './minify-lit-templates.mjs';
+import { preloadPass } from './preload-pass.mjs';
 import { terserPass } from './terser-pass.mjs';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -78,14 +79,13 @@ const classic = await esbuild({
   format: 'iife',
   globalName: 'FashnTryOn',
 });
-for (const { outputFiles, module } of [
-  { outputFiles: esm.outputFiles, module: true },
-  { outputFiles: classic.outputFiles, module: false },
-]) {
-  for (const { path, contents } of await terserPass(outputFiles, { module })) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, contents);
-  }
+const written = [
+  ...preloadPass(await terserPass(esm.outputFiles, { module: true }), esm.metafile, process.cwd()),
+  ...(await terserPass(classic.outputFiles, { module: false })),
+];
+for (const { path, contents } of written) {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, contents);
 }
 
 // 3: npm entry points, dependencies external.
