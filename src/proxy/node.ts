@@ -302,8 +302,9 @@ function consumedBody(req: IncomingMessage): string | Uint8Array<ArrayBuffer> | 
 
 /**
  * The request as a web stream, chunk by chunk with backpressure. Canceling it
- * (the handler refused the body) drains the rest instead of destroying the
- * socket, so the client still receives the refusal.
+ * (the handler refused the body) stops reading: the rest is not drained, and
+ * the answer closes the connection instead (see `writeResponse`), so the client
+ * still receives the refusal and a refused upload stops costing at once.
  */
 function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
   let settled = false;
@@ -338,7 +339,7 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
       cancel() {
         settled = true;
         if (listeners.data) req.off('data', listeners.data);
-        req.resume(); // discard what is left
+        req.pause();
       },
     },
     { highWaterMark: 1 },
@@ -354,6 +355,8 @@ async function writeResponse(
   response.headers.forEach((value, name) => {
     if (name !== 'set-cookie') res.setHeader(name, value);
   });
+  // A body the handler did not read to its end is not drained: the connection closes.
+  if (!req.complete) res.setHeader('Connection', 'close');
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) res.setHeader('set-cookie', cookies);
   if (response.body === null || req.method === 'HEAD') {
