@@ -18,7 +18,11 @@ describe('<fashn-try-on> accessibility', () => {
   beforeEach(async () => {
     garment ??= await garmentDataUrl();
   });
-  afterEach(() => unmountAll());
+  afterEach(async () => {
+    unmountAll();
+    // The faults and the slow speed set here must not reach the next file's tests.
+    await resetEmulator();
+  });
 
   for (const layout of ['dialog', 'inline']) {
     it(`is axe-clean in every state (${layout})`, async () => {
