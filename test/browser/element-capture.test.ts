@@ -10,6 +10,7 @@ import {
   mount,
   press,
   record,
+  replaceGetUserMedia,
   resetEmulator,
   settled,
   TrackSpy,
@@ -174,8 +175,9 @@ describe('<fashn-try-on> capture', () => {
   });
 
   it('explains a denied camera and keeps upload available', async () => {
-    navigator.mediaDevices.getUserMedia = () =>
-      Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+    replaceGetUserMedia(() =>
+      Promise.reject(new DOMException('Permission denied', 'NotAllowedError')),
+    );
     const el = await mount({ 'garment-image': garment });
     const events = record(el);
     await press(el, 'Try it on');
@@ -196,9 +198,10 @@ describe('<fashn-try-on> capture', () => {
   });
 
   it('offers the camera again, not upload, when the shop allows only the camera', async () => {
-    const working = navigator.mediaDevices.getUserMedia;
-    navigator.mediaDevices.getUserMedia = () =>
-      Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+    const working = MediaDevices.prototype.getUserMedia;
+    replaceGetUserMedia(() =>
+      Promise.reject(new DOMException('Permission denied', 'NotAllowedError')),
+    );
     const el = await mount({ 'garment-image': garment, capture: 'camera' });
     const events = record(el);
     await press(el, 'Try it on');
@@ -212,7 +215,7 @@ describe('<fashn-try-on> capture', () => {
     expect(control(el, 'Upload a photo')).to.equal(undefined);
     await settled(el);
     await expect(el).to.be.accessible();
-    navigator.mediaDevices.getUserMedia = working;
+    replaceGetUserMedia(working);
     await press(el, 'Try again');
     await cameraReady(el);
     expect(el.shadowRoot!.querySelector('[role="alert"]')).to.equal(null);
@@ -225,7 +228,7 @@ describe('<fashn-try-on> capture', () => {
       () => Promise.reject(new DOMException('busy', 'NotReadableError')),
       undefined,
     ]) {
-      (navigator.mediaDevices as { getUserMedia?: unknown }).getUserMedia = failure;
+      replaceGetUserMedia(failure);
       const el = await mount({ 'garment-image': garment });
       const events = record(el);
       await press(el, 'Try it on');

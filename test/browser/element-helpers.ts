@@ -125,22 +125,36 @@ export function record(el: EventTarget): Recorded[] {
 }
 
 /** Every track of every stream getUserMedia handed out since `install()`. */
+/**
+ * getUserMedia lives on `MediaDevices.prototype` here, not on `navigator.mediaDevices`:
+ * WebKit may collect that object's wrapper during a test and hand out a fresh one
+ * without the properties a test set on it (the spy and stubs were lost so, mid-test).
+ */
+const mediaDevices = MediaDevices.prototype;
+const nativeGetUserMedia = mediaDevices.getUserMedia;
+
+/** Replaces the browser's getUserMedia (`undefined`: a browser without one) until `TrackSpy.restore()`. */
+export function replaceGetUserMedia(replacement: MediaDevices['getUserMedia'] | undefined): void {
+  (mediaDevices as { getUserMedia?: unknown }).getUserMedia = replacement;
+}
+
+/** Keeps every camera track the page opens, so tests can check they were stopped. */
 export class TrackSpy {
   readonly tracks: MediaStreamTrack[] = [];
-  #original = navigator.mediaDevices.getUserMedia;
 
   install(): this {
-    const original = this.#original.bind(navigator.mediaDevices);
-    navigator.mediaDevices.getUserMedia = async (constraints) => {
-      const stream = await original(constraints);
-      this.tracks.push(...stream.getTracks());
+    const tracks = this.tracks;
+    replaceGetUserMedia(async function (this: MediaDevices, constraints) {
+      const stream = await nativeGetUserMedia.call(this, constraints);
+      tracks.push(...stream.getTracks());
       return stream;
-    };
+    });
     return this;
   }
 
+  /** The browser's own getUserMedia again (stubs included). */
   restore(): void {
-    navigator.mediaDevices.getUserMedia = this.#original;
+    replaceGetUserMedia(nativeGetUserMedia);
   }
 
   allEnded(): boolean {
