@@ -223,6 +223,7 @@ async function decodeScaled(
 ): Promise<Picture | undefined> {
   const eighths = Math.ceil((8 * resizeWidth) / width);
   if (typeof ImageDecoder !== 'function' || eighths > 7) return undefined;
+  // The photo check decodes the same way (photo-check/scaled-jpeg.ts), in its own chunk.
   let frame: VideoFrame | undefined;
   try {
     const decoder = new ImageDecoder({

@@ -11,6 +11,7 @@
 import { faceFindings, imageFindings } from './judge.js';
 import { ANALYSIS_SIDE } from './luma.js';
 import { decodeLuma } from './frame-luma.js';
+import { decodeJpegAtEighths } from './scaled-jpeg.js';
 import { measureLuma, measurePhoto } from './measure.js';
 import { nativeFaceFinder, type FaceFinder } from './faces.js';
 import { DEFAULT_THRESHOLDS, type PhotoThresholds } from './thresholds.js';
@@ -104,17 +105,7 @@ export async function decodeSmall(
   if (header.format === 'jpeg' && typeof ImageDecoder === 'function' && eighths < 8) {
     let frame: VideoFrame | undefined;
     try {
-      const decoder = new ImageDecoder({
-        data: photo.stream(),
-        type: 'image/jpeg',
-        desiredWidth: Math.ceil((width * eighths) / 8),
-        desiredHeight: Math.ceil((height * eighths) / 8),
-      });
-      try {
-        frame = (await decoder.decode()).image;
-      } finally {
-        decoder.close();
-      }
+      frame = await decodeJpegAtEighths(photo.stream(), width, height, eighths);
       return await createImageBitmap(frame, { ...target, resizeQuality: 'medium' });
     } catch {
       // Fall through to the plain decode.

@@ -17,6 +17,7 @@
  * analysis size; some larger photos, or a frame format not read here, get
  * `undefined` and the caller's canvas path.
  */
+import { decodeJpegAtEighths } from './scaled-jpeg.js';
 import type { Luma, PhotoHeader } from './types.js';
 
 /**
@@ -53,17 +54,7 @@ export async function decodeLuma(
   if (eighths >= 8 || eighths > MAX_RATIO * 8 * scale) return undefined;
   let frame: VideoFrame | undefined;
   try {
-    const decoder = new ImageDecoder({
-      data: bytes,
-      type: 'image/jpeg',
-      desiredWidth: Math.ceil((width * eighths) / 8),
-      desiredHeight: Math.ceil((height * eighths) / 8),
-    });
-    try {
-      frame = (await decoder.decode()).image;
-    } finally {
-      decoder.close();
-    }
+    frame = await decodeJpegAtEighths(bytes, width, height, eighths);
     return await frameLuma(
       frame,
       Math.max(1, Math.round(width * scale)),
