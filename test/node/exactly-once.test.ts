@@ -6,8 +6,7 @@
  * wherever the id can still be known.
  */
 import assert from 'node:assert/strict';
-import { closeServer, listen } from '../support/servers.js';
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { serverPool } from '../support/servers.js';
 import { afterEach, describe, it } from 'node:test';
 import { FashnClient } from '../../src/api/client.js';
 import { FashnError } from '../../src/api/errors.js';
@@ -27,16 +26,8 @@ const AVATAR: ModelInputs['face-to-model'] = {
   return_base64: true,
 };
 
-const servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map(closeServer));
-});
-
-async function serve(listener: RequestListener): Promise<string> {
-  const server = createServer(listener);
-  servers.push(server);
-  return listen(server);
-}
+const { serve, closeAll } = serverPool();
+afterEach(closeAll);
 
 /**
  * The emulator on its own server, a proxy in front of it whose instance can be

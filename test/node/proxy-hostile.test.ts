@@ -5,8 +5,8 @@
  * SSRF guard. Timings are measured in the benchmark, not asserted here.
  */
 import assert from 'node:assert/strict';
-import { closeServer, listen } from '../support/servers.js';
-import { createServer, request as httpRequest, type RequestListener, type Server } from 'node:http';
+import { serverPool } from '../support/servers.js';
+import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, it } from 'node:test';
 import { createFashnEmulator } from '../../src/emulator/index.js';
@@ -19,16 +19,8 @@ import { isPrivateAddress, publicFetch } from '../../src/proxy/public-fetch.js';
 const KEY = 'fa-HOSTILE-secret-key-9876543210zz';
 const PHOTO = solidJpegDataUrl(24, 24, [200, 150, 120]);
 
-const servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map(closeServer));
-});
-
-async function serve(listener: RequestListener): Promise<string> {
-  const server = createServer(listener);
-  servers.push(server);
-  return listen(server);
-}
+const { serve, closeAll } = serverPool();
+afterEach(closeAll);
 
 async function setup(options: Partial<FashnProxyOptions> = {}) {
   const emulator = createFashnEmulator({ speed: 0.01, jitter: 0, apiKey: KEY });

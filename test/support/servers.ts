@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   createFashnEmulator,
@@ -23,6 +23,24 @@ export async function listen(server: Server, port = 0): Promise<string> {
 export async function closeServer(server: Server): Promise<void> {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
+}
+
+/** The servers a test file opens on free ports, closed together (its `afterEach`). */
+export function serverPool(): {
+  serve(listener: RequestListener): Promise<string>;
+  closeAll(): Promise<void>;
+} {
+  const servers: Server[] = [];
+  return {
+    serve(listener) {
+      const server = createServer(listener);
+      servers.push(server);
+      return listen(server);
+    },
+    async closeAll() {
+      await Promise.all(servers.splice(0).map(closeServer));
+    },
+  };
 }
 
 /** The emulator as FASHN on a real port: `upstream` is its `/v1` base. */
