@@ -324,6 +324,16 @@ async function measureLongPoll(
   if (failures.length > 0)
     throw new Error(`${failures.length} long-poll predictions failed: ${String(failures[0])}`);
 
+  return observe(emulator, seenAt, clientCounts, upstreamCounts);
+}
+
+/** Per prediction: how long after completion the client saw it, and the requests it took. */
+function observe(
+  emulator: FashnEmulator,
+  seenAt: Map<string, number>,
+  clientCounts: Map<string, number>,
+  upstreamCounts: Map<string, number>,
+): LongPollObservation {
   const observed: LongPollObservation = { delay: [], requests: [], upstreamRequests: [] };
   for (const [id, at] of seenAt) {
     const completedAt = emulator.predictions.get(id)?.completedAt;
@@ -395,15 +405,7 @@ async function measureSdk(
     await clock.run(() => settled === PREDICTIONS);
     if (failures.length > 0)
       throw new Error(`${failures.length} SDK predictions failed: ${String(failures[0])}`);
-    const observed: LongPollObservation = { delay: [], requests: [], upstreamRequests: [] };
-    for (const [id, at] of seenAt) {
-      const completedAt = emulator.predictions.get(id)?.completedAt;
-      if (completedAt === undefined) throw new Error(`prediction ${id} did not complete`);
-      observed.delay.push(at - completedAt);
-      observed.requests.push(clientCounts.get(id) ?? 0);
-      observed.upstreamRequests.push(upstreamCounts.get(id) ?? 0);
-    }
-    return observed;
+    return observe(emulator, seenAt, clientCounts, upstreamCounts);
   } finally {
     globalThis.setTimeout = realSetTimeout;
     globalThis.clearTimeout = realClearTimeout;
