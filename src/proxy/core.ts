@@ -282,6 +282,9 @@ export function createProxyCore(config: ResolvedOptions, upstream: Upstream): Pr
     const result = await callUpstream(path, 'POST', text, cancel);
     await rememberRun(result, text, model, startedAt, token);
     if (!result.ok) return result.sent ? { kind: 'unknown' } : { kind: 'refused', answer: result };
+    // FASHN's own 5xx (or a gateway's before it) says nothing about whether the run started:
+    // like a lost answer, the key stays held and nothing is sent again by itself.
+    if (result.status >= 500) return { kind: 'unknown' };
     if (result.status >= 200 && result.status < 300) {
       const id = (JSON.parse(result.text) as { id?: unknown }).id;
       // A 200 that carries `{ error }` instead of an id is a refusal: nothing started.

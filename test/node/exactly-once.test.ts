@@ -238,6 +238,27 @@ describe('exactly once: one logical run, at most one FASHN run', () => {
     assert.equal(runs(), 1);
   });
 
+  it("FASHN's own 5xx on run may hide a started run: RunOutcomeUnknown, the key held, sent once", async () => {
+    const { emulator, url, runRequests } = await setup();
+    const fault = {
+      kind: 'run' as const,
+      status: 500,
+      body: { error: 'InternalServerError', message: 'try again later' },
+    };
+    emulator.inject(fault);
+    const first = await postRun(url, 'key-upstream-500');
+    assert.equal(first.status, 502);
+    assert.equal(first.json.error, 'RunOutcomeUnknown');
+    const repeat = await postRun(url, 'key-upstream-500');
+    assert.equal(repeat.json.error, 'RunOutcomeUnknown');
+    assert.equal(runRequests(), 1, 'a key whose run may have started is never sent again');
+    // The client does not send it again by itself either.
+    emulator.inject(fault);
+    const client = new FashnClient({ baseUrl: url, retry: { baseDelayMs: 5, maxDelayMs: 20 } });
+    await assert.rejects(client.predict('face-to-model', AVATAR), isOutcomeUnknown);
+    assert.equal(runRequests(), 2, 'FASHN was asked once for that run');
+  });
+
   it('GET …/run with a key the proxy never saw is 404 IdempotencyKeyUnknown and sends nothing', async () => {
     const { url, runRequests } = await setup();
     const response = await fetch(`${url}/run`, {
