@@ -10,6 +10,10 @@ import type { PendingStore } from './resume.js';
 /** The element's own IndexedDB database and object store (not idb-keyval's default one). */
 export const DB_NAME = 'fashn-try-on';
 export const STORE_NAME = 'kv';
+/** Record keys: `current` (the current avatar's key), `avatar:<key>`, `pending:<requestKey>`. */
+export const CURRENT_KEY = 'current';
+export const AVATAR_PREFIX = 'avatar:';
+export const PENDING_PREFIX = 'pending:';
 
 /** How long a recorded prediction may be resumed (FASHN keeps base64 outputs for 60 minutes). */
 export const RESUME_WINDOW_MS = 60 * 60_000;

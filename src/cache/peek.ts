@@ -4,31 +4,86 @@
  * prediction in flight)? Reads IndexedDB directly, without the store or
  * idb-keyval, so a product page loads neither before the shopper asks.
  */
-import { DB_NAME, RESUME_WINDOW_MS, STORE_NAME, type TryOnMemory } from './memory.js';
+import {
+  AVATAR_PREFIX,
+  CURRENT_KEY,
+  DB_NAME,
+  PENDING_PREFIX,
+  RESUME_WINDOW_MS,
+  STORE_NAME,
+  type TryOnMemory,
+} from './memory.js';
 
 interface Timed {
   expiresAt?: number;
   startedAt?: number;
 }
 
-/** Every key and value of the element's database (created empty, as the store would, when missing). */
-function readAll(): Promise<[IDBValidKey[], unknown[]]> {
+/** What the peek needs: the current avatar's record and the predictions in flight. */
+interface Peeked {
+  avatar?: Timed;
+  pending: Timed[];
+}
+
+/**
+ * The current avatar's record and the `pending:` records, read by key (never the
+ * results, whose images can be many megabytes). No database yet means nothing kept:
+ * it is not created (a product page writes nothing to a shopper's storage before
+ * anyone asks).
+ */
+async function peekRecords(): Promise<Peeked> {
+  // Not listed: never written (WebKit keeps the name of a database even when its creation
+  // is aborted, so it is not opened at all).
+  const known = await indexedDB.databases?.().catch(() => undefined);
+  if (known && !known.some((db) => db.name === DB_NAME)) return { pending: [] };
   return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('IndexedDB gave no answer')), 3000);
+    const settle = (db: IDBDatabase | undefined, outcome: () => void) => {
+      clearTimeout(timer);
+      db?.close();
+      outcome();
+    };
+    let fresh = false;
     const open = indexedDB.open(DB_NAME);
-    open.onupgradeneeded = () => open.result.createObjectStore(STORE_NAME);
-    open.onerror = () => reject(open.error ?? new Error('IndexedDB refused to open'));
+    open.onupgradeneeded = () => {
+      fresh = true;
+      open.transaction?.abort();
+    };
+    open.onerror = () =>
+      settle(undefined, () =>
+        fresh
+          ? resolve({ pending: [] })
+          : reject(open.error ?? new Error('IndexedDB refused to open')),
+      );
     open.onsuccess = () => {
       const db = open.result;
-      const store = db.transaction(STORE_NAME).objectStore(STORE_NAME);
-      const keys = store.getAllKeys();
-      const values = store.getAll();
-      values.onsuccess = () => {
-        db.close();
-        resolve([keys.result, values.result]);
+      const found: Peeked = { pending: [] };
+      let transaction: IDBTransaction;
+      try {
+        transaction = db.transaction(STORE_NAME);
+      } catch (error) {
+        return settle(db, () => reject(error instanceof Error ? error : new Error(String(error))));
+      }
+      const store = transaction.objectStore(STORE_NAME);
+      const current = store.get(CURRENT_KEY);
+      current.onsuccess = () => {
+        if (typeof current.result !== 'string') return;
+        const avatar = store.get(`${AVATAR_PREFIX}${current.result}`);
+        avatar.onsuccess = () => (found.avatar = avatar.result as Timed | undefined);
       };
-      values.onerror = () => reject(values.error ?? new Error('IndexedDB refused to read'));
+      const pending = store.getAllKeys(
+        IDBKeyRange.bound(PENDING_PREFIX, `${PENDING_PREFIX}\uffff`),
+      );
+      pending.onsuccess = () => {
+        for (const key of pending.result) {
+          const record = store.get(key);
+          record.onsuccess = () => found.pending.push(record.result as Timed);
+        }
+      };
+      transaction.oncomplete = () => settle(db, () => resolve(found));
+      transaction.onerror = transaction.onabort = () =>
+        settle(db, () => reject(transaction.error ?? new Error('IndexedDB refused to read')));
     };
-    setTimeout(() => reject(new Error('IndexedDB gave no answer')), 3000);
   });
 }
 
@@ -45,18 +100,9 @@ export async function holdsWork(
   try {
     if (memory) return !!(await memory.getAvatar()) || (await memory.listPending()).length > 0;
     if (!remember) return false;
-    const [keys, values] = await readAll();
-    const entries = new Map<string, unknown>(
-      keys.map((key, i) => [typeof key === 'string' ? key : '', values[i]]),
-    );
-    const current = entries.get('current');
-    const avatar =
-      typeof current === 'string' ? (entries.get(`avatar:${current}`) as Timed) : undefined;
+    const { avatar, pending } = await peekRecords();
     if ((avatar?.expiresAt ?? 0) > now) return true;
-    return [...entries].some(
-      ([key, value]) =>
-        key.startsWith('pending:') && ((value as Timed).startedAt ?? 0) > now - RESUME_WINDOW_MS,
-    );
+    return pending.some((record) => (record?.startedAt ?? 0) > now - RESUME_WINDOW_MS);
   } catch {
     return true;
   }

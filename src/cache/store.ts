@@ -15,13 +15,17 @@ import { blobToDataUrl } from '../capture/data-url.js';
 import type { AvatarToKeep, KeptAvatar, KeptResult, TryOnMemory } from './memory.js';
 import { digest } from './keys.js';
 import { idbKeyValue, memoryKeyValue, type KeyValue } from './kv.js';
-import { RESUME_WINDOW_MS } from './memory.js';
+import {
+  AVATAR_PREFIX,
+  CURRENT_KEY as CURRENT,
+  PENDING_PREFIX,
+  RESUME_WINDOW_MS,
+} from './memory.js';
 import type { PendingPrediction } from './resume.js';
 
 const DAY_MS = 86_400_000;
 /** FASHN serves CDN outputs for 72 h after completion; an hour's margin makes "certainly valid". */
 export const URL_LIFETIME_MS = 71 * 3_600_000;
-const CURRENT = 'current';
 
 export interface TryOnStoreOptions {
   /** The backend; default IndexedDB (`useStore`, default the `fashn-try-on`/`kv` store). */
@@ -209,7 +213,7 @@ export class TryOnStore implements TryOnMemory {
     };
     if (/^https:/i.test(avatar.image)) record.url = avatar.image;
     await this.#use(async (kv) => {
-      await kv.set(`avatar:${key}`, record);
+      await kv.set(`${AVATAR_PREFIX}${key}`, record);
       await kv.set(CURRENT, key);
       await this.#tidy(
         kv,
@@ -217,7 +221,7 @@ export class TryOnStore implements TryOnMemory {
         (r) => r.kind === 'result' && r.avatarKey === key && r.createdAt < createdAt,
       );
     });
-    this.#urls.delete(`avatar:${key}`);
+    this.#urls.delete(`${AVATAR_PREFIX}${key}`);
     return this.#stored(record);
   }
 
@@ -248,7 +252,7 @@ export class TryOnStore implements TryOnMemory {
       result.blobs ?? (await Promise.all(result.images.map((i) => imageBlob(i, this.#fetch))));
     const { avatarKey, predictionId, durationMs, createdAt } = result;
     await this.#use(async (kv) => {
-      const avatar = avatarKey && (await kv.get<AvatarRecord>(`avatar:${avatarKey}`));
+      const avatar = avatarKey && (await kv.get<AvatarRecord>(`${AVATAR_PREFIX}${avatarKey}`));
       const expiresAt = avatar ? avatar.expiresAt : createdAt + this.#cacheDays * DAY_MS;
       const record: ResultRecord = {
         kind: 'result',
@@ -277,7 +281,7 @@ export class TryOnStore implements TryOnMemory {
 
   setPending(pending: PendingPrediction): Promise<void> {
     return this.#use((kv) =>
-      kv.set(`pending:${pending.requestKey}`, { ...pending, kind: 'pending' }),
+      kv.set(`${PENDING_PREFIX}${pending.requestKey}`, { ...pending, kind: 'pending' }),
     );
   }
 
@@ -294,7 +298,7 @@ export class TryOnStore implements TryOnMemory {
   }
 
   clearPending(requestKey: string): Promise<void> {
-    return this.#use((kv) => kv.delMany([`pending:${requestKey}`]));
+    return this.#use((kv) => kv.delMany([`${PENDING_PREFIX}${requestKey}`]));
   }
 
   // ---- internals ----
@@ -335,14 +339,14 @@ export class TryOnStore implements TryOnMemory {
   }
 
   async #avatar(kv: KeyValue, key: string): Promise<KeptAvatar | undefined> {
-    const record = await kv.get<AvatarRecord>(`avatar:${key}`);
+    const record = await kv.get<AvatarRecord>(`${AVATAR_PREFIX}${key}`);
     if (record && record.expiresAt > this.#now()) return this.#stored(record);
     if (record) await this.#tidy(kv);
     return undefined;
   }
 
   #stored({ key, blob, createdAt, expiresAt, url, params }: AvatarRecord): KeptAvatar {
-    const [image = ''] = this.#objectUrls(`avatar:${key}`, [blob]);
+    const [image = ''] = this.#objectUrls(`${AVATAR_PREFIX}${key}`, [blob]);
     const avatar: KeptAvatar = { key, image, blob, createdAt, expiresAt };
     if (url) avatar.url = url;
     if (params) avatar.params = params;
