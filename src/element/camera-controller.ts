@@ -89,6 +89,12 @@ export class CameraController implements ReactiveController {
     this.#release();
   }
 
+  /** A photo that could not be taken: the camera stops and shows `error` ("Try again" starts it). */
+  fail(error: FashnError): void {
+    this.stop();
+    this.error = error;
+  }
+
   /** Moves to the next camera when there are several. */
   switchCamera(): void {
     if (this.cameras < 2) return;

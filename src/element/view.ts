@@ -516,10 +516,13 @@ export class TryOnView extends ControllerHost {
       this.#setPhoto(photo);
       this.#flow.send('photo');
     } catch (cause) {
-      this.#camera.stop();
-      const error = isFashnError(cause)
-        ? cause
-        : new FashnError({ code: 'camera-unavailable', step: 'capture', cause });
+      // Whatever failed (no frame, no JPEG encoder), for the shopper the camera did not
+      // give a photo: the step says so and offers "Try again" (and upload where allowed).
+      const error =
+        isFashnError(cause) && cause.code.startsWith('camera-')
+          ? cause
+          : new FashnError({ code: 'camera-unavailable', step: 'capture', cause });
+      this.#camera.fail(error);
       this.#report(error);
     } finally {
       this.#preparing = false;

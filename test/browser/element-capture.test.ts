@@ -128,6 +128,31 @@ describe('<fashn-try-on> capture', () => {
     await waitForState(el, 'result', 30_000);
   });
 
+  it('a photo the browser cannot make stops the camera and offers Try again, never a dead end', async () => {
+    const el = await toCapture({ 'photo-check': 'off' });
+    await cameraReady(el);
+    const events = record(el);
+    const encode = OffscreenCanvas.prototype.convertToBlob;
+    OffscreenCanvas.prototype.convertToBlob = () =>
+      Promise.reject(new DOMException('no encoder', 'NotSupportedError'));
+    try {
+      await press(el, 'Take photo');
+      await waitUntil(() => control(el, 'Try again') !== undefined, 'Try again offered');
+    } finally {
+      OffscreenCanvas.prototype.convertToBlob = encode;
+    }
+    expect(el.state).to.equal('capture');
+    expect(spy.allEnded()).to.equal(true);
+    expect(events.find((e) => e.type === 'fashn-error')!.detail.code).to.equal(
+      'camera-unavailable',
+    );
+    expect(el.shadowRoot!.querySelector('[role="alert"]')).to.not.equal(null);
+    await press(el, 'Try again');
+    await cameraReady(el);
+    await press(el, 'Take photo');
+    await waitForState(el, 'review');
+  });
+
   it('stops the camera when the dialog closes, and returns to idle', async () => {
     const el = await toCapture();
     await waitUntil(() => spy.tracks.length > 0, 'camera started');
