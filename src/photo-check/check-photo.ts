@@ -122,14 +122,18 @@ export async function checkPhoto(
   options: CheckPhotoOptions = {},
 ): Promise<PhotoCheckResult> {
   const findFaces = options.findFaces === undefined ? nativeFaceFinder() : options.findFaces;
-  // The whole file, read once: the header is at its start, and the decoder takes it as it is.
-  const bytes = options.readHeader && new Uint8Array(await photo.arrayBuffer());
+  // The frame path reads the whole file once (the header is at its start, and the decoder
+  // takes it as it is); the canvas path (no ImageDecoder, or a face finder that needs an
+  // image) decodes the blob itself, so only the header is read here.
+  const framePath = !findFaces && typeof ImageDecoder === 'function';
+  const read = framePath ? photo : photo.slice(0, 65_536);
+  const bytes = options.readHeader && new Uint8Array(await read.arrayBuffer());
   const header = bytes && options.readHeader?.(bytes.subarray(0, 65_536));
   const size =
     header?.width && header.height && header.orientation === 1
       ? { width: header.width, height: header.height }
       : undefined;
-  if (bytes && header && size && !findFaces) {
+  if (framePath && bytes && header && size) {
     // No detector needs an image: the luma straight from the decoder is all the check reads.
     const luma = await decodeLuma(bytes, header, ANALYSIS_SIDE);
     if (luma) {
