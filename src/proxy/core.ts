@@ -265,6 +265,7 @@ export function createProxyCore(config: ResolvedOptions, upstream: Upstream): Pr
   async function sendRun(
     text: string,
     model: string,
+    inputs: DurationInputs,
     cancel: AbortSignal,
   ): Promise<Sent<Upstreamed>> {
     // Webhook mode: FASHN calls back on a URL only it knows (see webhook.ts).
@@ -280,7 +281,7 @@ export function createProxyCore(config: ResolvedOptions, upstream: Upstream): Pr
     const path = token && config.publicUrl ? runPathWithWebhook(config.publicUrl, token) : '/run';
     const startedAt = now();
     const result = await callUpstream(path, 'POST', text, cancel);
-    await rememberRun(result, text, model, startedAt, token);
+    await rememberRun(result, inputs, model, startedAt, token);
     if (!result.ok) return result.sent ? { kind: 'unknown' } : { kind: 'refused', answer: result };
     // FASHN's own 5xx (or a gateway's before it) says nothing about whether the run started:
     // like a lost answer, the key stays held and nothing is sent again by itself.
@@ -398,13 +399,15 @@ export function createProxyCore(config: ResolvedOptions, upstream: Upstream): Pr
     // The text that was checked is the text that is sent: no second copy of the images.
     const text = sdk.text;
     const model = checked.modelName;
+    // The checked inputs, for the duration estimate: the body is not parsed a second time.
+    const inputs = checked.inputs as DurationInputs;
     const result =
       key === null
-        ? await sendRun(text, model, call.signal)
+        ? await sendRun(text, model, inputs, call.signal)
         : await runOnce.run(
             key,
             await fingerprintOf(text),
-            () => sendRun(text, model, NEVER),
+            () => sendRun(text, model, inputs, NEVER),
             call.signal,
           );
     return { ...runAnswer(result, cors), model };
@@ -413,7 +416,7 @@ export function createProxyCore(config: ResolvedOptions, upstream: Upstream): Pr
   /** Shares what a run taught: its schedule, its webhook token, whether credits are left. */
   async function rememberRun(
     result: Upstreamed,
-    text: string,
+    inputs: DurationInputs,
     model: string,
     startedAt: number,
     token: string | undefined,
@@ -423,7 +426,6 @@ export function createProxyCore(config: ResolvedOptions, upstream: Upstream): Pr
       await learnCredits(store, result.status, result.text);
       const id = result.status === 200 ? idIn(result.text) : undefined;
       if (id === undefined) return;
-      const inputs = (JSON.parse(text) as { inputs?: DurationInputs }).inputs ?? {};
       await Promise.all([
         completions.started(id, model as ModelName, inputs, {
           startedAt,
