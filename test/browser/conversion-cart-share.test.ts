@@ -140,6 +140,11 @@ describe('<fashn-try-on> add to cart', () => {
     expect(fallback.getBoundingClientRect().width).to.equal(0);
     const mine = el.querySelector<HTMLButtonElement>('[slot="cart"]')!;
     expect(mine.assignedSlot?.name).to.equal('cart');
+    // Tab from the page's control goes on to the result's next control, not back to Close.
+    mine.focus();
+    await sendKeys({ press: 'Tab' });
+    expect(el.shadowRoot!.activeElement?.getAttribute('aria-label')).to.not.equal('Close');
+    expect(el.shadowRoot!.activeElement).to.not.equal(null);
     mine.focus();
     await sendKeys({ press: 'Enter' });
     expect(seen).to.have.length(1);

@@ -67,13 +67,30 @@ export class DialogController {
   readonly onKeydown = (event: KeyboardEvent): void => {
     if (event.key !== 'Tab') return;
     const dialog = this.options.dialog();
-    const focusable = dialog ? [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)] : [];
+    // In order, with the page's own controls where they are slotted in (the `cart` slot).
+    const focusable = dialog
+      ? [...dialog.querySelectorAll<HTMLElement>(`${FOCUSABLE}, slot`)]
+          .filter((node) => node instanceof HTMLSlotElement || !node.parentElement?.closest('slot'))
+          .flatMap((node) => (node instanceof HTMLSlotElement ? slotted(node) : [node]))
+      : [];
     const first = focusable[0];
     const last = focusable[focusable.length - 1];
-    const active = this.options.root.activeElement as HTMLElement | null;
+    // A slotted control has the focus in the page, not in the shadow root.
+    const active = (this.options.root.activeElement ??
+      (event.target instanceof HTMLElement ? event.target : null)) as HTMLElement | null;
     const edge = event.shiftKey ? first : last;
     if (!first || !last || (active !== edge && focusable.includes(active!))) return;
     event.preventDefault();
     (event.shiftKey ? last : first).focus();
   };
+}
+
+/** The focusable controls a slot shows: what the page put in it, else its fallback. */
+function slotted(slot: HTMLSlotElement): HTMLElement[] {
+  const assigned = slot.assignedElements({ flatten: true });
+  const shown = assigned.length ? assigned : [...slot.children];
+  return shown.flatMap((node) => [
+    ...(node.matches(FOCUSABLE) ? [node as HTMLElement] : []),
+    ...node.querySelectorAll<HTMLElement>(FOCUSABLE),
+  ]);
 }
