@@ -1,7 +1,7 @@
 /**
- * Share and Add to cart on the result, in their own chunk: the flow imports it
- * only when the shopper presses one of them, so pages pay nothing for them
- * before that.
+ * Share and Add to cart on the result: the page's `navigator`, `document` and
+ * `location` wired to the DOM-free conversion modules. Part of the flow's chunk:
+ * as a chunk of its own it cost 0.4 KB more gzip than it took off the click.
  */
 import { CartRequest, type CartOutcome, type FashnAddToCartDetail } from '../conversion/cart.js';
 import { downloadWithLink } from '../conversion/download.js';

@@ -38,7 +38,7 @@ import type { PhotoReview } from './photo-check.js';
 import type { PhotoHeader } from '../photo-check/check-photo.js';
 import { styles } from './styles.js';
 import { adoptCss } from './shell-styles.js';
-import type * as ResultActions from './result-actions.js';
+import { addToCart, share } from './result-actions.js';
 import { renderStep, type ViewActions, type ViewModel } from './views.js';
 
 /**
@@ -70,9 +70,6 @@ export class TryOnView extends ControllerHost {
   #cart: Omit<ViewModel['cart'], 'shown'> = { status: 'ready' };
   #cartAnswer: ((answer: CartAnswer) => void) | undefined;
   #ownCredits: CreditsCheck | undefined;
-  /** Share and Add to cart, loaded during try-on (or on first press). */
-  #resultActions: Promise<typeof ResultActions> | undefined;
-  #loadedActions: typeof ResultActions | undefined;
   /** Set while one opening is being reported (`start()` calls `open()`, `tryOn()` may too). */
   #openReported = false;
   #photoUrl: string | undefined;
@@ -127,11 +124,7 @@ export class TryOnView extends ControllerHost {
       capture: () => this.#config.capture.camera && this.#camera.start(),
       review: () => this.#startCheck(),
       avatar: () => this.#tick(true),
-      tryon: () => {
-        this.#tick(true);
-        // Share and Add to cart load while the look is being made: a press on the result acts at once.
-        void this.#loadResultActions();
-      },
+      tryon: () => this.#tick(true),
       idle: () => {
         this.#waiting?.reject(this.#canceled());
         this.#waiting = undefined;
@@ -550,7 +543,6 @@ export class TryOnView extends ControllerHost {
     switch (outcome.kind) {
       case 'result':
         this.#results = outcome.result.images;
-        void this.#loadResultActions();
         this.#setCart({ status: 'ready' });
         this.#cartAnswer = undefined;
         this.#show({ shown: 0, before: false });
@@ -667,11 +659,10 @@ export class TryOnView extends ControllerHost {
 
   // ---- the shop's funnel ----
 
-  /** Shares the look shown (file, else the product's URL, else a download); its code loads on first press. */
+  /** Shares the look shown (file, else the product's URL, else a download). */
   async #share(): Promise<void> {
     const image = this.#results[this.#shown] ?? this.#results[0];
     if (!image) return;
-    const { share } = this.#loadedActions ?? (await this.#loadResultActions());
     const { productUrl, outputFormat } = this.#config;
     const root = this.container.getRootNode() as ShadowRoot;
     this.#emit(
@@ -686,7 +677,6 @@ export class TryOnView extends ControllerHost {
     const { garmentImage, productId } = this.#config;
     if (!resultImage || !garmentImage || this.#cart.status === 'adding') return;
     this.#setCart({ status: 'adding' });
-    const { addToCart } = this.#loadedActions ?? (await this.#loadResultActions());
     const request = addToCart({ productId, garmentImage, resultImage }, (detail) =>
       this.#emit('fashn-add-to-cart', detail),
     );
@@ -699,12 +689,6 @@ export class TryOnView extends ControllerHost {
         ? { status: 'added' }
         : { status: 'failed', ...(outcome.message ? { message: outcome.message } : {}) },
     );
-  }
-
-  #loadResultActions(): Promise<typeof ResultActions> {
-    return (this.#resultActions ??= import('./result-actions.js').then(
-      (actions) => (this.#loadedActions = actions),
-    ));
   }
 
   #setCart(cart: Omit<ViewModel['cart'], 'shown'>): void {
