@@ -4,18 +4,20 @@
  * budget, and that is reported) and reads `dist/size.json`: the entry, each
  * lazy language chunk, the whole (entry + every chunk it imports + the largest
  * language pack) against the 30 KB goal, and the IIFE. Beside it, built in
- * memory by esbuild with the build's own options: lit alone and idb-keyval
- * alone (what the element imports of them), our code (the same build with
- * them external), and the whole again, which must match dist/ to the byte.
+ * memory by the build's own ES build (scripts/module-build.mjs): lit alone and
+ * idb-keyval alone (what the element imports of them), our code (the same
+ * build with them external), and the whole again, which must match dist/ to
+ * the byte.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build, type BuildOptions, type Metafile, type OutputFile, type Plugin } from 'esbuild';
 import { NETWORK, measureClicks } from './click.js';
 import { fmt, kib, markdownTable, verdict, type Section, type SectionResult } from './report.js';
 
-const ROOT = new URL('..', import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ENTRY = 'src/script.ts';
 const ENTRY_OUT = 'dist/fashn-try-on.js';
 
@@ -57,67 +59,36 @@ function runBuild(): { status: number | null; output: string } {
   return { status: run.status, output: `${run.stdout}\n${run.stderr}`.trim() };
 }
 
-/** The minify-lit-templates plugin of scripts/build.mjs (plain JS, loaded at run time). */
-async function litTemplatesPlugin(): Promise<Plugin> {
-  const url = new URL('../scripts/minify-lit-templates.mjs', import.meta.url).href;
-  const module = (await import(url)) as { minifyLitTemplatesPlugin: Plugin };
-  return module.minifyLitTemplatesPlugin;
+interface Measured {
+  whole: FileSize & { files: string[] };
 }
 
-type TerserPass = (
-  files: readonly { path: string; contents: Uint8Array }[],
-  options: { module: boolean },
-) => Promise<{ path: string; contents: Uint8Array }[]>;
-
-/** scripts/build.mjs's second minification pass (plain JS, loaded at run time). */
-async function terserPass(files: readonly OutputFile[]): Promise<OutputFile[]> {
-  const url = new URL('../scripts/terser-pass.mjs', import.meta.url).href;
-  const module = (await import(url)) as { terserPass: TerserPass };
-  return asOutputFiles(await module.terserPass(files, { module: true }));
+interface Built {
+  files: { path: string; contents: Uint8Array }[];
+  outputs: Record<
+    string,
+    { imports: { path: string; kind: string }[]; inputs: Record<string, object> }
+  >;
 }
 
-const asOutputFiles = (files: { path: string; contents: Uint8Array }[]): OutputFile[] =>
-  files.map(({ path, contents }) => ({
-    path,
-    contents,
-    hash: '',
-    get text() {
-      return new TextDecoder().decode(contents);
-    },
-  }));
+type ModuleBuild = {
+  buildModuleScript(options: {
+    root: string;
+    input: Record<string, string>;
+    outdir?: string;
+    external?: string[];
+  }): Promise<Built>;
+  measure(
+    files: Built['files'],
+    outputs: Built['outputs'],
+    where: { root: string; entry: string; outdir?: string },
+  ): Measured;
+};
 
-type PreloadPass = (
-  files: readonly { path: string; contents: Uint8Array }[],
-  metafile: Metafile,
-  cwd: string,
-) => { path: string; contents: Uint8Array }[];
-
-/** scripts/build.mjs's preload of what a dynamic import's chunk imports (plain JS, loaded at run time). */
-async function preloadPass(
-  files: readonly OutputFile[],
-  metafile: Metafile,
-): Promise<OutputFile[]> {
-  const url = new URL('../scripts/preload-pass.mjs', import.meta.url).href;
-  const module = (await import(url)) as { preloadPass: PreloadPass };
-  return asOutputFiles(module.preloadPass(files, metafile, ROOT));
-}
-
-/** scripts/build.mjs's script-tag build options (its `scriptBuild`), ES output, nothing written. */
-async function scriptBuild(): Promise<BuildOptions> {
-  return {
-    absWorkingDir: ROOT,
-    bundle: true,
-    minify: true,
-    sourcemap: true,
-    target: 'es2022',
-    conditions: ['production'],
-    tsconfig: 'tsconfig.json',
-    legalComments: 'none',
-    plugins: [await litTemplatesPlugin()],
-    logLevel: 'silent',
-    format: 'esm',
-    charset: 'utf8',
-  };
+/** scripts/build.mjs's ES build and its accounting (plain JS, loaded at run time). */
+async function moduleBuild(): Promise<ModuleBuild> {
+  const url = new URL('../scripts/module-build.mjs', import.meta.url).href;
+  return (await import(url)) as ModuleBuild;
 }
 
 const sizeOf = (file: string, bytes: Uint8Array): FileSize => ({
@@ -126,83 +97,36 @@ const sizeOf = (file: string, bytes: Uint8Array): FileSize => ({
   gzip: gzipSync(bytes, { level: 9 }).length,
 });
 
-interface Flow {
-  /** The whole as scripts/build.mjs counts it: entry, chunks it loads, largest language pack. */
-  whole: FileSize & { files: string[] };
-  /** Every bundled input file, for what went in. */
-  inputs: string[];
-}
-
-/**
- * The whole of one in-memory build, counted as scripts/build.mjs counts it:
- * each file gzipped on its own, the entry and every chunk it imports, plus the
- * heaviest language pack with the chunks only it needs.
- */
-function flowOf(outputFiles: readonly OutputFile[], metafile: Metafile): Flow {
-  const outputs = metafile.outputs;
-  const bytes = new Map(
-    outputFiles.map((file) => [file.path.slice(ROOT.length).replace(/^\//, ''), file.contents]),
-  );
-  const size = (path: string) => sizeOf(path.replace(/^dist\//, ''), bytes.get(path)!);
-  const isLanguage = (path: string) =>
-    /^src\/i18n\/(?!index\.)/.test(outputs[path]?.entryPoint ?? '');
-  // The photo check loads at review and is counted apart (its own line in scripts/build.mjs).
-  const isReviewCheck = (path: string) =>
-    outputs[path]?.entryPoint === 'src/element/photo-check.ts';
-  const loadedBy = (path: string, seen = new Set<string>()): Set<string> => {
-    seen.add(path);
-    for (const { path: next } of outputs[path].imports) {
-      if (!seen.has(next) && outputs[next] && !isLanguage(next) && !isReviewCheck(next))
-        loadedBy(next, seen);
-    }
-    return seen;
-  };
-  const flow = [...loadedBy(ENTRY_OUT)];
-  const gzipOf = (files: string[]) => files.reduce((sum, file) => sum + size(file).gzip, 0);
-  const languages = Object.keys(outputs)
-    .filter((path) => path.endsWith('.js') && isLanguage(path))
-    .map((path) => [...loadedBy(path)].filter((file) => !flow.includes(file)))
-    .sort((a, b) => gzipOf(b) - gzipOf(a));
-  const files = [...flow, ...(languages[0] ?? [])];
-  const sizes = files.map(size);
+/** The element's entry built like dist/fashn-try-on.js, in memory, `external` left out, and its whole. */
+async function buildEntry(external: string[] = []): Promise<Measured & { inputs: string[] }> {
+  const { buildModuleScript, measure } = await moduleBuild();
+  const { files, outputs } = await buildModuleScript({
+    root: ROOT,
+    input: { 'fashn-try-on': ENTRY },
+    external,
+  });
   return {
-    whole: {
-      file: 'whole',
-      files: sizes.map((s) => s.file),
-      min: sizes.reduce((sum, s) => sum + s.min, 0),
-      gzip: sizes.reduce((sum, s) => sum + s.gzip, 0),
-    },
+    ...measure(files, outputs, { root: ROOT, entry: ENTRY_OUT }),
     inputs: Object.values(outputs).flatMap((output) => Object.keys(output.inputs)),
   };
 }
 
-/** The element's entry built like dist/fashn-try-on.js, in memory, `external` left out. */
-async function buildEntry(external: string[] = []): Promise<Flow> {
-  const result = await build({
-    ...(await scriptBuild()),
-    entryPoints: { 'fashn-try-on': ENTRY },
-    outdir: 'dist',
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    external,
-    metafile: true,
-    write: false,
-  });
-  const files = await preloadPass(await terserPass(result.outputFiles), result.metafile);
-  return flowOf(files, result.metafile);
-}
-
-/** One module whose source is `contents`, bundled and minified with the same options: min and gzip of the JS. */
+/** One module whose source is `contents`, built the same way: min and gzip of its JS. */
 async function buildSource(contents: string): Promise<FileSize> {
-  const result = await build({
-    ...(await scriptBuild()),
-    stdin: { contents, resolveDir: ROOT, loader: 'ts', sourcefile: 'bench-entry.ts' },
-    outfile: 'dist/bench-entry.js',
-    write: false,
-  });
-  const js = (await terserPass(result.outputFiles)).filter((file) => file.path.endsWith('.js'));
-  if (js.length !== 1) throw new Error(`expected one JS file, got ${js.length}`);
-  return sizeOf('bench-entry.js', js[0].contents);
+  const { buildModuleScript } = await moduleBuild();
+  const dir = mkdtempSync(join(ROOT, 'bench', '.entry-'));
+  try {
+    writeFileSync(join(dir, 'entry.ts'), contents);
+    const { files } = await buildModuleScript({
+      root: ROOT,
+      input: { 'bench-entry': relative(ROOT, join(dir, 'entry.ts')) },
+    });
+    const js = files.filter((file) => file.path.endsWith('.js'));
+    if (js.length !== 1) throw new Error(`expected one JS file, got ${js.length}`);
+    return sizeOf('bench-entry.js', js[0].contents);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -231,7 +155,9 @@ export const bundleSection: Section = {
     }
     const overBudget =
       built.status === 1 &&
-      (size.whole.gzip > size.budget || (size.eager?.gzip ?? 0) > size.eagerBudget);
+      (size.whole.gzip > size.budget ||
+        size.camera.gzip > size.cameraBudget ||
+        (size.eager?.gzip ?? 0) > size.eagerBudget);
     if (built.status !== 0 && !overBudget)
       throw new Error(
         `scripts/build.mjs failed (exit ${built.status}): ${built.output.split('\n').slice(-3).join(' / ')}`,
@@ -254,7 +180,7 @@ export const bundleSection: Section = {
     const others = size.chunks.filter((chunk) => !chunk.language);
     const table = markdownTable(
       [
-        'file or build (esbuild, ES, minified, es2022, then terser; gzip -9 per file)',
+        'file or build (Rollup split, esbuild and terser minified, es2022; gzip -9 per file)',
         'min',
         'min+gzip',
         'share of the whole (gzip)',
@@ -358,7 +284,7 @@ export const bundleSection: Section = {
         `The whole is ${whole.gzip} bytes min+gzip against a budget of ${budget} bytes (${Math.round((whole.gzip / budget) * 100)}%): ${over > 0 ? `${over} bytes over; \`npm run build\` exits 1` : `${-over} bytes to spare; \`npm run build\` passes`}.`,
         `The photo check (${review.files.join(', ')}) loads only when a photo reaches review: ${review.gzip} bytes min+gzip, counted apart from the whole; the whole with it is ${wholeWithReview.gzip} bytes (${Math.round((wholeWithReview.gzip / budget) * 100)}% of the budget; not budgeted).`,
         'Method: the section runs `node scripts/build.mjs` (what `npm run build` runs; it rewrites `dist/`) and reads `dist/size.json`, which that build writes: each file gzipped on its own (-9) as it travels; the whole is the entry, every chunk it imports and the largest language pack (a page loads exactly one, English included).',
-        `The comparison rows are built in memory by esbuild with scripts/build.mjs's options (minify, es2022, \`conditions: ['production']\`, the minify-lit-templates plugin, ES splitting, then the terser and preload passes) and counted the same way. The whole built so measures ${again.whole.gzip} bytes min+gzip (${same ? 'the same sizes as `dist/`' : `**not** the ${whole.gzip} of \`dist/\`: the options here have drifted from scripts/build.mjs`}). "Our code" externalises ${DEPENDENCIES.map((d) => `\`${d}\``).join(', ')}; the difference of two builds counts what tree-shaking keeps, so gzip shares do not add up exactly. "Alone" rows re-export just what src/ imports (lit: ${LIT_NAMES.join(', ')} of \`lit/html.js\`: the flow renders with lit-html into the shell's shadow root, with no LitElement; idb-keyval: ${IDB_NAMES.join(', ')}).`,
+        `The comparison rows are built in memory by scripts/build.mjs's own ES build, \`buildModuleScript\` in scripts/module-build.mjs (Rollup splits; each module is TypeScript minified by esbuild for es2022 after the minify-lit-templates pass, \`production\` and \`browser\` export conditions; then terser over each chunk), and counted by the same \`measure\`. The whole built so measures ${again.whole.gzip} bytes min+gzip (${same ? 'the same sizes as `dist/`' : `**not** the ${whole.gzip} of \`dist/\`: the options here have drifted from scripts/build.mjs`}). "Our code" externalises ${DEPENDENCIES.map((d) => `\`${d}\``).join(', ')}; the difference of two builds counts what tree-shaking keeps, so gzip shares do not add up exactly. "Alone" rows re-export just what src/ imports (lit: ${LIT_NAMES.join(', ')} of \`lit/html.js\`: the flow renders with lit-html into the shell's shadow root, with no LitElement; idb-keyval: ${IDB_NAMES.join(', ')}).`,
         zodInside.length === 0
           ? 'zod is not in the browser bundle (no file of node_modules/zod among the build\'s inputs): the browser reads FASHN\'s answers and its attributes with plain twins of the zod schemas, and zod stays on the server (proxy, emulator); README, Decisions, "No zod in the browser bundle", explains why.'
           : `**zod is in the browser bundle** (${zodInside.length} of its files among the build's inputs), though the README's Decisions say it should not be.`,
