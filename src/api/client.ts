@@ -21,7 +21,7 @@ import {
   advertisesIdempotency,
   newIdempotencyKey,
 } from './idempotency.js';
-import type { ModelName } from './models.js';
+import { isFinalStatus, type ModelName } from './models.js';
 import type { ModelInputs } from './schemas.js';
 import {
   DEFAULT_RETRY_POLICY,
@@ -493,7 +493,7 @@ export class FashnClient {
       }
       failures = 0;
       const { status } = answer;
-      if (status === 'completed' || status === 'failed' || status === 'canceled') return answer;
+      if (isFinalStatus(status)) return answer;
       const receivedAt = this.#now();
       if (this.#longPoll) {
         // A held answer tells the status as it left FASHN; its round trip includes the hold.

@@ -36,6 +36,14 @@ export const STATUSES = [
 ] as const;
 export type PredictionStatus = (typeof STATUSES)[number];
 export const PENDING_STATUSES: readonly PredictionStatus[] = ['starting', 'in_queue', 'processing'];
+/** The statuses a prediction ends with: nothing changes after them. */
+export const FINAL_STATUSES = ['completed', 'failed', 'canceled'] as const;
+export type FinalStatus = (typeof FINAL_STATUSES)[number];
+
+/** Whether `status` ends the prediction. */
+export function isFinalStatus<S extends string>(status: S): status is Extract<S, FinalStatus> {
+  return (FINAL_STATUSES as readonly string[]).includes(status);
+}
 
 /** What `isImageInput` requires, as said in refusals. */
 export const IMAGE_INPUT_RULE = 'must be an http(s) URL or a data:image/...;base64, URL';

@@ -24,6 +24,7 @@
  */
 import { DEFAULT_POLL_TUNING, PollSchedule, type PollTuning } from '../api/polling.js';
 import type { PredictionStatus } from '../api/schemas.js';
+import { isFinalStatus } from '../api/models.js';
 
 /** What the proxy knows about a prediction it started. */
 export interface PredictionPlan {
@@ -103,11 +104,6 @@ interface Watch<A> {
   touchedAt: number;
 }
 
-const TERMINAL: ReadonlySet<string> = new Set<PredictionStatus>([
-  'completed',
-  'failed',
-  'canceled',
-]);
 /** Watches kept without waiters (their latest answer saves a request when a client re-asks). */
 const MAX_IDLE_WATCHES = 10_000;
 /** An idle watch older than this is forgotten. */
@@ -166,7 +162,7 @@ export function createStatusWatcher<A>(options: StatusWatcherOptions<A>): Status
       if (watch.final && !final) return; // a late pending answer never replaces a final one
       watch.latest = answer;
       watch.latestAt = askedAt;
-      watch.final = final || TERMINAL.has(status);
+      watch.final = final || isFinalStatus(status);
       if (watch.plan) {
         watch.schedule?.observe(askedAt - watch.plan.startedAt, status as PredictionStatus);
       }
