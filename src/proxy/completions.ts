@@ -4,7 +4,8 @@
  *
  * - `pred:{id}`: when it started and its expected duration (the long-poll
  *   schedule), and whether FASHN will call back;
- * - `hook:{token}`: the prediction a webhook token belongs to (webhook mode);
+ * - `hook:{token}`: the prediction a webhook token belongs to (webhook mode),
+ *   and `hook-spent:{token}` once its callback was relayed (see webhook.ts);
  * - `final:{id}`: the final answer, for a minute, so a late status request on
  *   any instance is answered without asking FASHN;
  * - `credits:out`: FASHN said OutOfCredits (see credits.ts).

@@ -28,6 +28,7 @@ import { keyScrubber, rebuildAnswer, type AnswerKind } from './upstream-answer.j
 import { checkRunBody } from './validate.js';
 import {
   bindWebhookToken,
+  dropWebhookToken,
   isWebhookPath,
   newWebhookToken,
   receiveWebhook,
@@ -282,6 +283,14 @@ export function createProxyCore(config: ResolvedOptions, upstream: Upstream): Pr
     const startedAt = now();
     const result = await callUpstream(path, 'POST', text, cancel);
     await rememberRun(result, inputs, model, startedAt, token);
+    const sent = runOutcome(result);
+    // Nothing started, so no callback can come: the reserved token goes at once.
+    if (token && sent.kind === 'refused') await dropWebhookToken(store, token).catch(() => {});
+    return sent;
+  }
+
+  /** What FASHN's answer to a run says became of it. */
+  function runOutcome(result: Upstreamed): Sent<Upstreamed> {
     if (!result.ok) return result.sent ? { kind: 'unknown' } : { kind: 'refused', answer: result };
     // FASHN's own 5xx (or a gateway's before it) says nothing about whether the run started:
     // like a lost answer, the key stays held and nothing is sent again by itself.

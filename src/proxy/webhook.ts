@@ -14,19 +14,25 @@
  * - in doubt (the body does not parse, is not final, names another id, or
  *   arrives before the run's answer did) the proxy asks FASHN once
  *   (`GET /status/{id}`) and relays that instead;
- * - a token is spent on first use, so a replay changes nothing.
+ * - a token is spent on first use, once for all instances (`hook-spent:` is
+ *   claimed with `setIfAbsent`), so a replay, a concurrent duplicate, or one
+ *   that comes after the run's late answer bound the token again, changes
+ *   nothing.
  */
-import { statusResponse } from '../api/schemas.js';
+import { isFinalStatus } from '../api/models.js';
 import { readTextWithin, type BodySource } from './body.js';
 import { PREDICTION_TTL_MS, type Completions, type RelayedAnswer } from './completions.js';
 import { PREDICTION_ID } from './routes.js';
 import type { ProxyStore } from './store/types.js';
+import { rebuildAnswer } from './upstream-answer.js';
 
 /** `…/webhook/{token}`: the path FASHN is given, under the proxy's public URL. */
 const WEBHOOK_ROUTE = /\/webhook\/([A-Za-z0-9_-]{43})\/?$/;
 /** FASHN's final status may carry base64 images: larger than a run's body limit. */
 const MAX_WEBHOOK_BODY_BYTES = 64 * 1024 * 1024;
-const FINAL: ReadonlySet<string> = new Set(['completed', 'failed', 'canceled']);
+const hookKey = (token: string) => `hook:${token}`;
+/** Set once a token's callback was relayed; outlives the token's binding. */
+const spentKey = (token: string) => `hook-spent:${token}`;
 
 /** The token of a webhook path, or `undefined` when the path is not one. */
 export function webhookTokenIn(pathname: string): string | undefined {
@@ -53,7 +59,12 @@ export function runPathWithWebhook(publicUrl: string, token: string): string {
 
 /** Before the run goes out: the token exists, but its prediction id is not known yet. */
 export async function reserveWebhookToken(store: ProxyStore, token: string): Promise<void> {
-  await store.set(`hook:${token}`, '', PREDICTION_TTL_MS);
+  await store.set(hookKey(token), '', PREDICTION_TTL_MS);
+}
+
+/** The run was refused (nothing started): no callback can come for the token. */
+export async function dropWebhookToken(store: ProxyStore, token: string): Promise<void> {
+  await store.delete(hookKey(token));
 }
 
 /** After FASHN's answer: the token belongs to `id`. */
@@ -62,7 +73,7 @@ export async function bindWebhookToken(
   token: string,
   id: string,
 ): Promise<void> {
-  await store.set(`hook:${token}`, id, PREDICTION_TTL_MS);
+  await store.set(hookKey(token), id, PREDICTION_TTL_MS);
 }
 
 export interface WebhookDeps {
@@ -87,15 +98,9 @@ export async function receiveWebhook(
   body: BodySource | null,
   deps: WebhookDeps,
 ): Promise<WebhookOutcome> {
-  const bound = await deps.store.get(`hook:${token}`);
-  if (bound === undefined) {
-    return {
-      status: 404,
-      error: 'NotFound',
-      message: 'Unknown or spent webhook.',
-      note: 'webhook-unknown',
-    };
-  }
+  const bound = await deps.store.get(hookKey(token));
+  if (bound === undefined || (await deps.store.get(spentKey(token))) !== undefined)
+    return unknown();
   const read = await readTextWithin(body, MAX_WEBHOOK_BODY_BYTES);
   const reported = read.ok ? finalStatusIn(read.text, deps.scrub) : undefined;
   let id = bound;
@@ -122,35 +127,32 @@ export async function receiveWebhook(
     }
     answer = { ...confirmed, text: final.answer.text };
   }
-  await deps.store.delete(`hook:${token}`);
+  // First use wins, on every instance: a duplicate that got this far relays nothing.
+  if (!(await deps.store.setIfAbsent(spentKey(token), '1', PREDICTION_TTL_MS))) return unknown();
+  await deps.store.delete(hookKey(token));
   await deps.completions.publishFinal(id, answer);
   return { status: 200, note: 'webhook' };
 }
 
-/** A final status object, parsed and rebuilt, or `undefined`. */
+function unknown(): WebhookOutcome {
+  return {
+    status: 404,
+    error: 'NotFound',
+    message: 'Unknown or spent webhook.',
+    note: 'webhook-unknown',
+  };
+}
+
+/** A final status object, checked and rebuilt as any status answer is, or `undefined`. */
 function finalStatusIn(
   text: string,
   scrub: (text: string) => string,
 ): { id: string; answer: RelayedAnswer } | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
+  const rebuilt = rebuildAnswer('status', 200, text, scrub);
+  if (!rebuilt.ok) return undefined;
+  const { id, status } = rebuilt.body;
+  // A refusal `{ error, message }` has neither.
+  if (typeof id !== 'string' || typeof status !== 'string' || !isFinalStatus(status))
     return undefined;
-  }
-  const parsed = statusResponse.safeParse(value);
-  if (!parsed.success || !FINAL.has(parsed.data.status) || !PREDICTION_ID.test(parsed.data.id)) {
-    return undefined;
-  }
-  const { id, status, output, error } = parsed.data;
-  const rebuilt = scrub(JSON.stringify({ id, status, output, error }));
-  return {
-    id,
-    answer: {
-      ok: true,
-      status: 200,
-      headers: {},
-      text: rebuilt,
-    },
-  };
+  return { id, answer: { ok: true, status: 200, headers: {}, text: JSON.stringify(rebuilt.body) } };
 }

@@ -136,6 +136,62 @@ describe('webhook mode', { timeout: 30_000 }, () => {
     }
   });
 
+  it("spends a callback that came before the run's answer: the late answer does not revive it for a replay", async () => {
+    const hooks: Array<{ url: string; body: string; status: number }> = [];
+    const recording = await serveEmulator({
+      speed: 0.05,
+      fetch: async (input, init) => {
+        const answer = await fetch(input, init);
+        hooks.push({ url: String(input), body: String(init?.body), status: answer.status });
+        return answer;
+      },
+    });
+    try {
+      // FASHN's answer to the run reaches the proxy only after FASHN's callback did.
+      const { call } = await proxy({
+        upstream: recording.upstream,
+        fetch: async (input, init) => {
+          const answer = await fetch(input, init);
+          if (init?.method === 'POST' && String(input).includes('/run'))
+            await until(() => hooks.length === 1);
+          return answer;
+        },
+      });
+      const run = await call('/run', { method: 'POST', body: RUN });
+      assert.equal(run.status, 200);
+      const id = String(run.json.id);
+      assert.equal(hooks[0].status, 200, 'the early callback was taken');
+      assert.equal((await call(`/status/${id}`)).json.status, 'completed');
+      const replay = await fetch(hooks[0].url, { method: 'POST', body: hooks[0].body });
+      assert.equal(replay.status, 404);
+    } finally {
+      await recording.close();
+    }
+  });
+
+  it('drops the webhook token of a run FASHN refused', async () => {
+    const runUrls: string[] = [];
+    const { call, base } = await proxy({
+      fetch: (input, init) => {
+        if (init?.method === 'POST') runUrls.push(String(input));
+        return fetch(input, init);
+      },
+    });
+    fashn.emulator.inject({
+      kind: 'run',
+      status: 429,
+      body: { error: 'RateLimitExceeded', message: 'Slow down' },
+    });
+    assert.equal((await call('/run', { method: 'POST', body: RUN })).status, 429);
+    const hook = decodeURIComponent(new URL(runUrls[0]).searchParams.get('webhook_url') ?? '');
+    assert.ok(hook.startsWith(`${base}/webhook/`), hook);
+    const late = await fetch(hook, {
+      method: 'POST',
+      body: JSON.stringify({ id: 'abc123', status: 'completed', output: [] }),
+    });
+    assert.equal(late.status, 404);
+  });
+
   it('passes x-fashn-credits-used on and answers /credits with { available } only', async () => {
     const { call } = await proxy({ publicUrl: undefined });
     assert.deepEqual((await call('/credits')).json, { available: true });
