@@ -14,9 +14,9 @@ export interface FashnConsentDetail {
   via: ConsentMode;
 }
 
+/** Whether consent is given, and each decision told once. */
 export class ConsentGate {
   #granted = false;
-  #waiters: (() => void)[] = [];
 
   constructor(
     /** Told about every decision, once per change. */
@@ -27,14 +27,16 @@ export class ConsentGate {
     return this.#granted;
   }
 
-  /** Consent given (the element's Continue, or the page's `grantConsent()`); releases every waiter. */
+  /** Consent given (the element's Continue, or the page's `grantConsent()`); told once. */
   grant(via: ConsentMode): void {
     if (this.#granted) return;
     this.#granted = true;
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const wake of waiters) wake();
     this.onDecision({ decision: 'granted', via });
+  }
+
+  /** The page handed over a selfie itself (`useSelfie()`): consent is implied, not reported. */
+  assume(): void {
+    this.#granted = true;
   }
 
   /**
@@ -45,23 +47,5 @@ export class ConsentGate {
   decline(via: ConsentMode): void {
     this.#granted = false;
     this.onDecision({ decision: 'declined', via });
-  }
-
-  /** Resolves once consent is given; rejects with `signal`'s reason if it aborts first. */
-  whenGranted(signal?: AbortSignal): Promise<void> {
-    if (this.#granted) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        this.#waiters = this.#waiters.filter((w) => w !== wake);
-        reject(signal?.reason);
-      };
-      const wake = () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      };
-      if (signal?.aborted) return onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#waiters.push(wake);
-    });
   }
 }

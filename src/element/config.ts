@@ -141,11 +141,15 @@ const FIELDS: { [K in keyof TryOnConfig]: [Rule<TryOnConfig[K] & {}>, TryOnConfi
   consent: [oneOf(['element', 'external'] as const), 'element'],
 };
 
+/** The URLs that leave the page (to FASHN, in events): made absolute once, here. */
+const RESOLVED = new Set(['garmentImage', 'productUrl']);
+
 /**
  * Validates raw property values (the element itself holds them by key).
  * Missing (null/undefined) values take the default silently; refused ones
- * take the default and are listed in `issues`. A relative `garment-image` is
- * resolved against `base` (the page's base URL), as `<img src>` would be.
+ * take the default and are listed in `issues`. A relative `garment-image` or
+ * `product-url` is resolved against `base` (the page's base URL), as
+ * `<img src>` would be.
  */
 export function readConfig(
   raw: Partial<Record<keyof TryOnConfig, RawValue>>,
@@ -159,8 +163,7 @@ export function readConfig(
   for (const [key, [[parse, expected], fallback]] of Object.entries(FIELDS)) {
     const attribute = ATTRIBUTES[key as AttributeProperty];
     let value = raw[key as keyof TryOnConfig];
-    if (key === 'garmentImage' && base && typeof value === 'string')
-      value = resolveUrl(value, base);
+    if (RESOLVED.has(key) && base && typeof value === 'string') value = resolveUrl(value, base);
     const parsed =
       value == null ? undefined : parse(typeof value === 'string' ? value.trim() : value);
     config[key] = parsed ?? fallback;

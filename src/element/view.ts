@@ -65,7 +65,6 @@ export class TryOnView extends ControllerHost {
   #ownMemory: PageMemory | undefined;
   #waiting:
     { resolve: (result: TryOnResult) => void; reject: (error: FashnError) => void } | undefined;
-  #consented = false;
   readonly #consent = new ConsentGate((detail) => this.#emit('fashn-consent', detail));
   #cart: Omit<ViewModel['cart'], 'shown'> = { status: 'ready' };
   #cartAnswer: ((answer: CartAnswer) => void) | undefined;
@@ -229,7 +228,7 @@ export class TryOnView extends ControllerHost {
   }
 
   useSelfie(blob: Blob): Promise<TryOnResult> {
-    this.#consented = true;
+    this.#consent.assume();
     this.#setPhoto(blob);
     this.#dialog.show();
     return this.#runFrom('avatar');
@@ -238,7 +237,7 @@ export class TryOnView extends ControllerHost {
   retake(): void {
     this.cancel();
     this.#dialog.show();
-    this.#flow.send(this.#consented ? 'capture' : 'ask');
+    this.#flow.send(this.#consent.granted ? 'capture' : 'ask');
   }
 
   retry(): void {
@@ -258,8 +257,7 @@ export class TryOnView extends ControllerHost {
     this.cancel();
     this.#results = [];
     // Consent is asked again: for the funnel, it is withdrawn.
-    if (this.#consented) this.#consent.decline(this.#config.consent);
-    this.#consented = false;
+    if (this.#consent.granted) this.#consent.decline(this.#config.consent);
     this.#setPhoto(undefined);
     if (this.#config.layout === 'dialog') this.close();
     this.#flow.send('close');
@@ -275,13 +273,12 @@ export class TryOnView extends ControllerHost {
   }
 
   grantConsent(): void {
-    this.#consented = true;
     this.#consent.grant('external');
     if (this.state === 'consent') this.#flow.send('capture');
   }
 
   async revokeConsent(): Promise<void> {
-    if (!this.#consented) this.#consent.decline('external');
+    if (!this.#consent.granted) this.#consent.decline('external');
     await this.forgetAvatar();
   }
 
@@ -364,7 +361,6 @@ export class TryOnView extends ControllerHost {
 
   readonly #actions: ViewActions = {
     continue: () => {
-      this.#consented = true;
       this.#consent.grant('element');
       this.#flow.send('capture');
     },
@@ -486,10 +482,10 @@ export class TryOnView extends ControllerHost {
     const credits = this.#credits();
     const known = this.#creditsCheck.peek(this.#proxyUrl);
     if (known === 'unavailable') return void this.#showUnavailable();
-    const ask = () => this.#flow.send(this.#consented ? 'capture' : 'ask');
+    const ask = () => this.#flow.send(this.#consent.granted ? 'capture' : 'ask');
     // The consent step starts no camera, so it may show while the credits answer
     // is on its way; capture (the camera) waits for it.
-    if (!this.#session.avatar && (!this.#consented || known)) ask();
+    if (!this.#session.avatar && (!this.#consent.granted || known)) ask();
     // Not if the shopper closed it meanwhile.
     if ((await credits) === 'unavailable' && this.#dialog.wanted && this.#showUnavailable()) return;
     await this.#session.loadKept();
@@ -749,12 +745,10 @@ export class TryOnView extends ControllerHost {
       this.#consent.decline('element');
   }
 
-  /** Every event leaves here, with the product fields (`product-url` made absolute) in its detail. */
+  /** Every event leaves here, with the product fields (`product-url` already absolute) in its detail. */
   #emit<N extends FashnEventName>(name: N, detail: FashnEventDetails[N]): boolean {
     const { productId, productUrl } = this.#config;
-    const url = productUrl && new URL(productUrl, document.baseURI).href;
-    const fields = productFields(productId, url);
-    return emit(this.host, name, Object.assign({}, detail, fields));
+    return emit(this.host, name, Object.assign({}, detail, productFields(productId, productUrl)));
   }
 
   /** Every `fashn-error` leaves here, in the UI language; what the shop's developer must fix also goes to the console. */

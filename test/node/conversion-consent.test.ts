@@ -3,31 +3,17 @@ import assert from 'node:assert/strict';
 import { ConsentGate, type FashnConsentDetail } from '../../src/conversion/consent.js';
 
 describe('consent gate', () => {
-  it('waits for the grant, then lets every waiter through, reporting once', async () => {
+  it('reports a grant once, and an implied one not at all', () => {
     const decisions: FashnConsentDetail[] = [];
     const gate = new ConsentGate((d) => decisions.push(d));
-    let through = 0;
-    const waiting = [
-      gate.whenGranted().then(() => through++),
-      gate.whenGranted().then(() => through++),
-    ];
-    await new Promise((r) => setTimeout(r, 10));
-    assert.equal(through, 0);
     gate.grant('external');
     gate.grant('external');
-    await Promise.all(waiting);
-    assert.equal(through, 2);
+    assert.equal(gate.granted, true);
     assert.deepEqual(decisions, [{ decision: 'granted', via: 'external' }]);
-    await gate.whenGranted();
-  });
-
-  it('a waiter whose run is canceled stops waiting', async () => {
-    const gate = new ConsentGate();
-    const controller = new AbortController();
-    const waiting = gate.whenGranted(controller.signal);
-    controller.abort(new Error('closed'));
-    await assert.rejects(waiting, /closed/);
-    await assert.rejects(gate.whenGranted(AbortSignal.abort(new Error('already'))), /already/);
+    const implied = new ConsentGate((d) => decisions.push(d));
+    implied.assume();
+    assert.equal(implied.granted, true);
+    assert.equal(decisions.length, 1);
   });
 
   it('declining takes the grant back and is reported each time', async () => {
