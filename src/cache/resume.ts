@@ -45,8 +45,16 @@ export async function findPending(
   store: PendingStore,
   match: PendingMatch,
 ): Promise<PendingPrediction | undefined> {
+  return matchPending(await store.listPending(), match);
+}
+
+/** The first of `list` that has every field `match` gives. */
+export function matchPending(
+  list: readonly PendingPrediction[],
+  match: PendingMatch,
+): PendingPrediction | undefined {
   const fields = Object.entries(match).filter(([, value]) => value !== undefined);
-  return (await store.listPending()).find((pending) =>
+  return list.find((pending) =>
     fields.every(([name, value]) => pending[name as keyof PendingMatch] === value),
   );
 }

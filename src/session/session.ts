@@ -10,7 +10,7 @@ import { FashnClient } from '../api/client.js';
 import { FashnError, canceledError, isFashnError, type FashnErrorStep } from '../api/errors.js';
 import type { ModelInputs, ModelName } from '../api/schemas.js';
 import type { KeptAvatar, TryOnMemory } from '../cache/memory.js';
-import { findPending, type PendingPrediction } from '../cache/resume.js';
+import { matchPending, type PendingPrediction } from '../cache/resume.js';
 import type { TryOnConfig } from '../element/config.js';
 import type {
   FashnAvatarDetail,
@@ -165,13 +165,12 @@ export class TryOnSession {
    * again rather than pay twice: `garment`'s try-on on the current avatar, else an avatar.
    */
   async pending(garment: string | undefined): Promise<PendingPrediction | undefined> {
-    const memory = await this.#options.memory();
+    // One read of the records (each read loads them all).
+    const list = await (await this.#options.memory()).listPending();
     const avatarKey = this.avatar?.key;
     return (
-      (garment &&
-        avatarKey &&
-        (await findPending(memory, { model: 'tryon-v1.6', garment, avatarKey }))) ||
-      (await findPending(memory, { model: 'face-to-model' }))
+      (garment && avatarKey && matchPending(list, { model: 'tryon-v1.6', garment, avatarKey })) ||
+      matchPending(list, { model: 'face-to-model' })
     );
   }
 
