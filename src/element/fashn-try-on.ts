@@ -282,9 +282,9 @@ export class FashnTryOn extends HTMLElement {
     }));
   }
 
-  /** Loads the flow at once when memory holds work for it, or an attribute is refused. */
+  /** Loads the flow at once when memory holds work for it, or cannot tell (the flow says why). */
   async #peek(): Promise<void> {
-    const remember = this.getAttribute('remember');
+    const remember = this.getAttribute('remember')?.trim();
     const holds = await holdsWork(this.memory, remember !== 'false' && this.remember !== false);
     if (holds) await this.#load();
   }
