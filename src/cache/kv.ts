@@ -3,7 +3,17 @@
  * IndexedDB store (through idb-keyval) and a Map for the page's life, used when
  * IndexedDB is missing, refuses or fails (private modes, blocked storage, quota).
  */
-import { clear, createStore, delMany, entries, get, set, type UseStore } from 'idb-keyval';
+import {
+  clear,
+  createStore,
+  delMany,
+  entries,
+  get,
+  getMany,
+  keys,
+  set,
+  type UseStore,
+} from 'idb-keyval';
 
 import { DB_NAME, STORE_NAME } from './memory.js';
 
@@ -16,7 +26,11 @@ export interface KeyValue {
   get<T>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown): Promise<void>;
   delMany(keys: string[]): Promise<void>;
-  entries(): Promise<[string, unknown][]>;
+  /**
+   * Every entry, or those whose key starts with `prefix`: then only their values are
+   * read (the kept images of other records stay on disk).
+   */
+  entries(prefix?: string): Promise<[string, unknown][]>;
   clear(): Promise<void>;
 }
 
@@ -67,7 +81,12 @@ export function idbKeyValue(store?: UseStore): KeyValue {
     get: async <T>(key: string) => (await unpack(await get(key, db()))) as T | undefined,
     set: async (key, value) => set(key, await pack(value), db()),
     delMany: async (keys) => delMany(keys, db()),
-    entries: async () => (await unpack(await entries(db()))) as [string, unknown][],
+    entries: async (prefix) => {
+      if (prefix === undefined) return (await unpack(await entries(db()))) as [string, unknown][];
+      const wanted = (await keys<string>(db())).filter((key) => key.startsWith(prefix));
+      const values = await getMany(wanted, db());
+      return (await unpack(wanted.map((key, i) => [key, values[i]]))) as [string, unknown][];
+    },
     clear: async () => clear(db()),
   };
 }
@@ -79,7 +98,8 @@ export function memoryKeyValue(map = new Map<string, unknown>()): KeyValue {
     get: async <T>(key: string) => map.get(key) as T | undefined,
     set: async (key, value) => void map.set(key, value),
     delMany: async (keys) => keys.forEach((key) => map.delete(key)),
-    entries: async () => [...map],
+    entries: async (prefix) =>
+      [...map].filter(([key]) => prefix === undefined || key.startsWith(prefix)),
     clear: async () => map.clear(),
   };
 }

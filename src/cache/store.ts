@@ -288,7 +288,7 @@ export class TryOnStore implements TryOnMemory {
   listPending(): Promise<PendingPrediction[]> {
     return this.#use(async (kv) => {
       const since = this.#now() - RESUME_WINDOW_MS;
-      return (await kv.entries())
+      return (await kv.entries(PENDING_PREFIX))
         .filter(isRecord)
         .map(([, record]) => record)
         .filter((r): r is PendingRecord => r.kind === 'pending' && r.startedAt > since)

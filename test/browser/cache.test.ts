@@ -389,6 +389,42 @@ describe('TryOnStore', () => {
     await store.clearPending('r1');
     expect(await store.listPending()).to.deep.equal([]);
   });
+
+  it('lists pending predictions on IndexedDB without reading the kept images', async () => {
+    const { useStore } = freshDb();
+    const store = await openTryOnStore({ useStore, now: clock });
+    const kept = await store.keepAvatar({ image: jpegUrl, createdAt: now });
+    await keepResult(store, 'r1', now, kept.key);
+    const run = {
+      predictionId: 'p1',
+      model: 'face-to-model',
+      requestKey: 'A',
+      startedAt: now,
+    } as const;
+    await store.setPending(run);
+    // Every value IndexedDB hands out while the list is made.
+    const read: unknown[] = [];
+    const proto = IDBObjectStore.prototype;
+    const { get, getAll, openCursor } = proto;
+    const record = <A extends unknown[]>(fn: (this: IDBObjectStore, ...args: A) => IDBRequest) =>
+      function (this: IDBObjectStore, ...args: A) {
+        const request = fn.apply(this, args);
+        request.addEventListener('success', () => read.push(request.result));
+        return request;
+      };
+    proto.get = record(get);
+    proto.getAll = record(getAll);
+    proto.openCursor = record(openCursor);
+    try {
+      expect(await store.listPending()).to.deep.equal([run]);
+    } finally {
+      Object.assign(proto, { get, getAll, openCursor });
+    }
+    expect(read.length).to.be.greaterThan(0);
+    expect(
+      JSON.stringify(read, (_, v) => (v instanceof ArrayBuffer ? '$bytes' : v)),
+    ).not.to.include('$bytes');
+  });
 });
 
 describe('without IndexedDB', () => {
