@@ -25,6 +25,14 @@ export interface RelayedAnswer {
   status: number;
   headers: Record<string, string>;
   text: string;
+  /** What the proxy read of `text` when it rebuilt it, so nobody parses the text again. */
+  read?: AnswerRead;
+}
+
+/** A rebuilt answer's prediction `id` (run and status answers) and `status` (status answers). */
+export interface AnswerRead {
+  id?: string;
+  status?: string;
 }
 
 /** How long the proxy remembers a prediction it started: FASHN's base64 outputs live 60 minutes. */

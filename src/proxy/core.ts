@@ -9,8 +9,9 @@
  */
 import type { DurationInputs } from '../api/polling.js';
 import { PENDING_STATUSES, type ModelName } from '../api/schemas.js';
+import { isFinalStatus } from '../api/models.js';
 import { readTextWithin, type BodySource } from './body.js';
-import { createCompletions } from './completions.js';
+import { createCompletions, type AnswerRead, type RelayedAnswer } from './completions.js';
 import { checkOrigin, corsHeaders, preflightHeaders } from './cors.js';
 import { creditsAnswer, isCreditsPath, learnCredits } from './credits.js';
 import { hostAllowed } from './hosts.js';
@@ -20,7 +21,7 @@ import { createStatusWatcher } from './long-poll.js';
 import type { ResolvedOptions } from './options.js';
 import { policyProblem } from './policy.js';
 import { RATE_LIMIT_COSTS, clientKeyFromHeaders } from './rate-limit.js';
-import { PREDICTION_ID, acceptsMethod, matchPath, type Route } from './routes.js';
+import { acceptsMethod, matchPath, type Route } from './routes.js';
 import { createRunOnce, type RunOnceResult, type Sent } from './run-once.js';
 import { checkRunQuery, withoutSdkOptions } from './sdk-body.js';
 import { AnswerTooLarge, type Upstream } from './upstream.js';
@@ -69,7 +70,7 @@ export interface ProxyAnswer {
  * FASHN (false only when the connection was never made).
  */
 type Upstreamed =
-  | { ok: true; status: number; headers: Record<string, string>; text: string }
+  | RelayedAnswer
   | {
       ok: false;
       status: 502 | 504;
@@ -227,7 +228,12 @@ export function createProxyCore(config: ResolvedOptions, upstream: Upstream): Pr
       const text = await response.text(config.maxUpstreamBytes);
       const rebuilt = rebuildAnswer(kind, response.status, text, scrub);
       if (rebuilt.ok) {
-        return { ok: true, status: response.status, headers, text: JSON.stringify(rebuilt.body) };
+        const { id, status } = rebuilt.body;
+        const read: AnswerRead = {};
+        if (typeof id === 'string') read.id = id;
+        if (typeof status === 'string') read.status = status;
+        const text = JSON.stringify(rebuilt.body);
+        return { ok: true, status: response.status, headers, text, read };
       }
       if (response.status === 429) {
         // A rate limit in front of FASHN answers HTML: the status and Retry-After still count.
@@ -295,11 +301,10 @@ export function createProxyCore(config: ResolvedOptions, upstream: Upstream): Pr
     // FASHN's own 5xx (or a gateway's before it) says nothing about whether the run started:
     // like a lost answer, the key stays held and nothing is sent again by itself.
     if (result.status >= 500) return { kind: 'unknown' };
-    if (result.status >= 200 && result.status < 300) {
-      const id = (JSON.parse(result.text) as { id?: unknown }).id;
-      // A 200 that carries `{ error }` instead of an id is a refusal: nothing started.
-      if (typeof id === 'string') return { kind: 'started', id, answer: result };
-    }
+    const id = result.read?.id;
+    // A 2xx that carries `{ error }` instead of an id is a refusal: nothing started.
+    if (result.status >= 200 && result.status < 300 && id !== undefined)
+      return { kind: 'started', id, answer: result };
     return { kind: 'refused', answer: result };
   }
 
@@ -433,7 +438,7 @@ export function createProxyCore(config: ResolvedOptions, upstream: Upstream): Pr
     if (!result.ok) return;
     try {
       await learnCredits(store, result.status, result.text);
-      const id = result.status === 200 ? idIn(result.text) : undefined;
+      const id = result.status === 200 ? result.read?.id : undefined;
       if (id === undefined) return;
       await Promise.all([
         completions.started(id, model as ModelName, inputs, {
@@ -479,7 +484,10 @@ export function createProxyCore(config: ResolvedOptions, upstream: Upstream): Pr
     if (wait === undefined) {
       return fail(400, 'BadRequest', 'wait: must be a whole number of milliseconds.', cors);
     }
-    // Final and known (webhook, another instance's poll): FASHN is not asked again.
+    // Final and known (here, or from a webhook or another instance's poll): FASHN is not
+    // asked again, and what this instance holds needs no trip to the store either.
+    const watched = watcher.latest(id);
+    if (watched && isFinalStatus(statusIn(watched) ?? '')) return answerFrom(watched, cors);
     const final = await completions.finalOf(id).catch(() => undefined);
     if (final) return answerFrom(final, cors);
     const holdMs = Math.min(wait, config.longPollMaxMs);
@@ -681,23 +689,7 @@ function fail(
 
 /** The `status` of a 200 status answer, or `undefined` for anything else. */
 function statusIn(result: Upstreamed): string | undefined {
-  if (!result.ok || result.status !== 200) return undefined;
-  try {
-    const status = (JSON.parse(result.text) as { status?: unknown } | null)?.status;
-    return typeof status === 'string' ? status : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The `id` of a run answer, or `undefined`. */
-function idIn(text: string): string | undefined {
-  try {
-    const id = (JSON.parse(text) as { id?: unknown } | null)?.id;
-    return typeof id === 'string' && PREDICTION_ID.test(id) ? id : undefined;
-  } catch {
-    return undefined;
-  }
+  return result.ok && result.status === 200 ? result.read?.status : undefined;
 }
 
 /** `?wait=` in ms: 0 when absent, `undefined` when it is not a whole number. */

@@ -154,5 +154,6 @@ function finalStatusIn(
   // A refusal `{ error, message }` has neither.
   if (typeof id !== 'string' || typeof status !== 'string' || !isFinalStatus(status))
     return undefined;
-  return { id, answer: { ok: true, status: 200, headers: {}, text: JSON.stringify(rebuilt.body) } };
+  const answer = JSON.stringify(rebuilt.body);
+  return { id, answer: { ok: true, status: 200, headers: {}, text: answer, read: { id, status } } };
 }

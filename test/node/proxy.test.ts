@@ -31,6 +31,7 @@ import {
   type RateLimitStore,
 } from '../../src/proxy/index.js';
 import { createFashnProxyNodeHandler, toNodeHandler } from '../../src/proxy/node.js';
+import { createMemoryStore } from '../../src/proxy/store/memory.js';
 
 const KEY = 'fa-TEST-secret-key-0123456789abcdef';
 const SHOP = 'https://shop.example';
@@ -964,6 +965,24 @@ for (const front of FRONTS) {
       await clock.advance(12_500);
       const done = await call(`/api/fashn/status/${id}?wait=20000`);
       assert.equal(done.json.status, 'completed');
+    });
+
+    it('answers again a prediction it saw end from what it holds, asking neither FASHN nor the store', async () => {
+      const store = createMemoryStore();
+      const finalReads: string[] = [];
+      const get = store.get.bind(store);
+      store.get = (key) => {
+        if (key.startsWith('final:')) finalReads.push(key);
+        return get(key);
+      };
+      const { clock, id, call, statusCalls } = await holding({ store });
+      await clock.advance(12_500);
+      assert.equal((await call(`/api/fashn/status/${id}?wait=20000`)).json.status, 'completed');
+      const asked = statusCalls(id);
+      const reads = finalReads.length;
+      assert.equal((await call(`/api/fashn/status/${id}`)).json.status, 'completed');
+      assert.equal(statusCalls(id), asked);
+      assert.equal(finalReads.length, reads);
     });
 
     it('stops polling FASHN when the client goes away', async () => {
