@@ -9,6 +9,11 @@
  */
 import type { DurationInputs } from '../api/polling.js';
 import { PENDING_STATUSES, type ModelName } from '../api/schemas.js';
+import {
+  IDEMPOTENCY_KEY_UNKNOWN,
+  IDEMPOTENCY_SUPPORT_HEADER,
+  RUN_OUTCOME_UNKNOWN,
+} from '../api/idempotency.js';
 import { isFinalStatus } from '../api/models.js';
 import { readTextWithin, type BodySource } from './body.js';
 import { createCompletions, type AnswerRead, type RelayedAnswer } from './completions.js';
@@ -101,7 +106,7 @@ const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'Cache-Control': 'no-store',
   'X-Content-Type-Options': 'nosniff',
   // The advertisement: this proxy remembers Idempotency-Keys of runs (see README, "The proxy").
-  'Idempotency-Support': 'run',
+  [IDEMPOTENCY_SUPPORT_HEADER]: 'run',
 });
 /** Connection failures that happen before a request can have left: nothing reached FASHN. */
 const NEVER_SENT_CODES: ReadonlySet<string> = new Set([
@@ -115,6 +120,8 @@ const NEVER_SENT_CODES: ReadonlySet<string> = new Set([
 const OUTCOME_UNKNOWN_MESSAGE =
   'The run was sent to FASHN but its answer was lost, so it may have started. ' +
   'It is not sent again: start a new run (with a new Idempotency-Key) to try again.';
+/** Why a client's Idempotency-Key is refused (POST and GET `…/run`). */
+const KEY_RULE = "Idempotency-Key: must be 8 to 128 letters, digits, '-' or '_'.";
 /** Never aborts: a keyed run is seen through to FASHN's answer even if its client leaves. */
 const NEVER = new AbortController().signal;
 const REDACTED = '[redacted]';
@@ -325,7 +332,7 @@ export function createProxyCore(config: ResolvedOptions, upstream: Upstream): Pr
       case 'refused':
         return answerFrom(result.answer, cors);
       case 'unknown':
-        return fail(502, 'RunOutcomeUnknown', OUTCOME_UNKNOWN_MESSAGE, cors);
+        return fail(502, RUN_OUTCOME_UNKNOWN, OUTCOME_UNKNOWN_MESSAGE, cors);
       case 'reused':
         return fail(
           422,
@@ -336,7 +343,7 @@ export function createProxyCore(config: ResolvedOptions, upstream: Upstream): Pr
       case 'not-found':
         return fail(
           404,
-          'IdempotencyKeyUnknown',
+          IDEMPOTENCY_KEY_UNKNOWN,
           'This proxy holds no run under this Idempotency-Key: it never arrived, or the proxy forgot it (a restart). Nothing was sent now.',
           cors,
         );
@@ -357,12 +364,7 @@ export function createProxyCore(config: ResolvedOptions, upstream: Upstream): Pr
     const key = call.header('idempotency-key');
     if (key !== null && !IDEMPOTENCY_KEY.test(key)) {
       await call.body?.discard();
-      return fail(
-        400,
-        'BadRequest',
-        "Idempotency-Key: must be 8 to 128 letters, digits, '-' or '_'.",
-        cors,
-      );
+      return fail(400, 'BadRequest', KEY_RULE, cors);
     }
     // The shape is checked as the body streams in: a deep or huge document is refused at
     // its first chunk, before JSON.parse (which would block everyone else) or the rest.
@@ -589,13 +591,7 @@ export function createProxyCore(config: ResolvedOptions, upstream: Upstream): Pr
     switch (route.kind) {
       case 'run':
         if (lookupKey !== null) {
-          if (!IDEMPOTENCY_KEY.test(lookupKey))
-            return fail(
-              400,
-              'BadRequest',
-              "Idempotency-Key: must be 8 to 128 letters, digits, '-' or '_'.",
-              cors,
-            );
+          if (!IDEMPOTENCY_KEY.test(lookupKey)) return fail(400, 'BadRequest', KEY_RULE, cors);
           return lookup(call, lookupKey, cors);
         }
         return run(call, cors);

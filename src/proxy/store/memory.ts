@@ -12,13 +12,17 @@ interface Entry {
   expiresAt: number;
 }
 
-/** Above this many keys, expired ones are swept on the next write. */
+/**
+ * Above this many keys, expired ones are swept on the next write; then not again until
+ * the map has doubled, so a large live map costs amortized O(1) per write, not a scan.
+ */
 const SWEEP_THRESHOLD = 10_000;
 
 export function createMemoryStore(now: () => number = Date.now): ProxyStore {
   const buckets = createMemoryRateLimitStore();
   const entries = new Map<string, Entry>();
   const channels = new Map<string, Set<(message: string) => void>>();
+  let sweepAt = SWEEP_THRESHOLD;
 
   function live(key: string): Entry | undefined {
     const entry = entries.get(key);
@@ -30,9 +34,10 @@ export function createMemoryStore(now: () => number = Date.now): ProxyStore {
   }
 
   function write(key: string, value: string, ttlMs: number): void {
-    if (entries.size >= SWEEP_THRESHOLD) {
+    if (entries.size >= sweepAt) {
       const at = now();
       for (const [name, entry] of entries) if (entry.expiresAt <= at) entries.delete(name);
+      sweepAt = Math.max(SWEEP_THRESHOLD, entries.size * 2);
     }
     entries.set(key, { value, expiresAt: now() + ttlMs });
   }
