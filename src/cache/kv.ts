@@ -84,8 +84,11 @@ export function idbKeyValue(store?: UseStore): KeyValue {
     entries: async (prefix) => {
       if (prefix === undefined) return (await unpack(await entries(db()))) as [string, unknown][];
       const wanted = (await keys<string>(db())).filter((key) => key.startsWith(prefix));
-      const values = await getMany(wanted, db());
-      return (await unpack(wanted.map((key, i) => [key, values[i]]))) as [string, unknown][];
+      const values = await getMany<unknown>(wanted, db());
+      return (await unpack(wanted.map((key, i): [string, unknown] => [key, values[i]]))) as [
+        string,
+        unknown,
+      ][];
     },
     clear: async () => clear(db()),
   };
