@@ -7,11 +7,11 @@ import {
   clear,
   createStore,
   delMany,
-  entries,
   get,
   getMany,
   keys,
   set,
+  setMany,
   type UseStore,
 } from 'idb-keyval';
 
@@ -25,12 +25,15 @@ export interface KeyValue {
   readonly persistent: boolean;
   get<T>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown): Promise<void>;
+  /** Every entry at once (one transaction: a reader sees all of them or none). */
+  setMany(entries: [string, unknown][]): Promise<void>;
   delMany(keys: string[]): Promise<void>;
+  keys(): Promise<string[]>;
   /**
-   * Every entry, or those whose key starts with `prefix`: then only their values are
-   * read (the kept images of other records stay on disk).
+   * Every entry, or those whose key `wanted` accepts: then only their values are read
+   * (the kept images stay on disk).
    */
-  entries(prefix?: string): Promise<[string, unknown][]>;
+  entries(wanted?: (key: string) => boolean): Promise<[string, unknown][]>;
   clear(): Promise<void>;
 }
 
@@ -80,10 +83,11 @@ export function idbKeyValue(store?: UseStore): KeyValue {
     persistent: true,
     get: async <T>(key: string) => (await unpack(await get(key, db()))) as T | undefined,
     set: async (key, value) => set(key, await pack(value), db()),
+    setMany: async (entries) => setMany((await pack(entries)) as [string, unknown][], db()),
     delMany: async (keys) => delMany(keys, db()),
-    entries: async (prefix) => {
-      if (prefix === undefined) return (await unpack(await entries(db()))) as [string, unknown][];
-      const wanted = (await keys<string>(db())).filter((key) => key.startsWith(prefix));
+    keys: () => keys<string>(db()),
+    entries: async (accept = () => true) => {
+      const wanted = (await keys<string>(db())).filter(accept);
       const values = await getMany<unknown>(wanted, db());
       return (await unpack(wanted.map((key, i): [string, unknown] => [key, values[i]]))) as [
         string,
@@ -100,9 +104,10 @@ export function memoryKeyValue(map = new Map<string, unknown>()): KeyValue {
     persistent: false,
     get: async <T>(key: string) => map.get(key) as T | undefined,
     set: async (key, value) => void map.set(key, value),
+    setMany: async (entries) => entries.forEach(([key, value]) => map.set(key, value)),
     delMany: async (keys) => keys.forEach((key) => map.delete(key)),
-    entries: async (prefix) =>
-      [...map].filter(([key]) => prefix === undefined || key.startsWith(prefix)),
+    keys: async () => [...map.keys()],
+    entries: async (accept) => [...map].filter(([key]) => !accept || accept(key)),
     clear: async () => map.clear(),
   };
 }

@@ -7,7 +7,10 @@
  *
  * Records, all in the element's own database (`fashn-try-on`/`kv`):
  * `avatar:<key>`, `result:<key>`, `pending:<requestKey>` and `current` (the key of
- * the current avatar).
+ * the current avatar). An avatar's or a result's image bytes are under `bytes:` and
+ * its record's key, written with it in one transaction: listing and tidying read the
+ * records only, never the images (records from before kept their bytes inline, and
+ * are read as they are).
  */
 import type { UseStore } from 'idb-keyval';
 import { FashnError } from '../api/errors.js';
@@ -45,10 +48,14 @@ export interface TryOnStoreOptions {
   openTimeoutMs?: number;
 }
 
+/** The image bytes of record `<id>` are under `bytes:<id>`. */
+const BYTES = 'bytes:';
+
 interface AvatarRecord {
   kind: 'avatar';
   key: string;
-  blob: Blob;
+  /** Records written before the bytes had their own key. */
+  blob?: Blob;
   createdAt: number;
   expiresAt: number;
   url?: string;
@@ -58,7 +65,8 @@ interface AvatarRecord {
 interface ResultRecord {
   kind: 'result';
   avatarKey?: string;
-  blobs: Blob[];
+  /** Records written before the bytes had their own key. */
+  blobs?: Blob[];
   predictionId: string;
   durationMs: number;
   createdAt: number;
@@ -206,23 +214,26 @@ export class TryOnStore implements TryOnMemory {
     const record: AvatarRecord = {
       kind: 'avatar',
       key,
-      blob,
       createdAt,
       expiresAt: createdAt + (avatar.cacheDays ?? this.#cacheDays) * DAY_MS,
       params,
     };
     if (/^https:/i.test(avatar.image)) record.url = avatar.image;
+    const id = `${AVATAR_PREFIX}${key}`;
     await this.#use(async (kv) => {
-      await kv.set(`${AVATAR_PREFIX}${key}`, record);
-      await kv.set(CURRENT, key);
+      await kv.setMany([
+        [id, record],
+        [BYTES + id, [blob]],
+        [CURRENT, key],
+      ]);
       await this.#tidy(
         kv,
         false,
         (r) => r.kind === 'result' && r.avatarKey === key && r.createdAt < createdAt,
       );
     });
-    this.#urls.delete(`${AVATAR_PREFIX}${key}`);
-    return this.#stored(record);
+    this.#urls.delete(id);
+    return this.#stored(record, blob);
   }
 
   /** Removes every record this store wrote, in IndexedDB and in page memory. Rejects if IndexedDB refuses. */
@@ -238,10 +249,13 @@ export class TryOnStore implements TryOnMemory {
   /** The result kept under `key` (see `resultKey`), unless expired. */
   getResult(key: string): Promise<KeptResult | undefined> {
     return this.#use(async (kv) => {
-      const record = await kv.get<ResultRecord>(`result:${key}`);
+      const id = `result:${key}`;
+      const record = await kv.get<ResultRecord>(id);
       if (!record || record.expiresAt <= this.#now()) return undefined;
-      const { blobs, predictionId, durationMs, createdAt, avatarKey } = record;
-      const images = this.#objectUrls(`result:${key}`, blobs);
+      const { predictionId, durationMs, createdAt, avatarKey } = record;
+      const blobs = record.blobs ?? (await kv.get<Blob[]>(BYTES + id));
+      if (!blobs?.length) return undefined;
+      const images = this.#objectUrls(id, blobs);
       return { images, blobs, predictionId, durationMs, createdAt, avatarKey };
     });
   }
@@ -251,22 +265,25 @@ export class TryOnStore implements TryOnMemory {
     const blobs =
       result.blobs ?? (await Promise.all(result.images.map((i) => imageBlob(i, this.#fetch))));
     const { avatarKey, predictionId, durationMs, createdAt } = result;
+    const id = `result:${key}`;
     await this.#use(async (kv) => {
       const avatar = avatarKey && (await kv.get<AvatarRecord>(`${AVATAR_PREFIX}${avatarKey}`));
       const expiresAt = avatar ? avatar.expiresAt : createdAt + this.#cacheDays * DAY_MS;
       const record: ResultRecord = {
         kind: 'result',
         avatarKey,
-        blobs,
         predictionId,
         durationMs,
         createdAt,
         expiresAt,
       };
-      await kv.set(`result:${key}`, record);
+      await kv.setMany([
+        [id, record],
+        [BYTES + id, blobs],
+      ]);
       await this.#tidy(kv);
     });
-    this.#urls.delete(`result:${key}`);
+    this.#urls.delete(id);
   }
 
   /**
@@ -288,7 +305,7 @@ export class TryOnStore implements TryOnMemory {
   listPending(): Promise<PendingPrediction[]> {
     return this.#use(async (kv) => {
       const since = this.#now() - RESUME_WINDOW_MS;
-      return (await kv.entries(PENDING_PREFIX))
+      return (await kv.entries((id) => id.startsWith(PENDING_PREFIX)))
         .filter(isRecord)
         .map(([, record]) => record)
         .filter((r): r is PendingRecord => r.kind === 'pending' && r.startedAt > since)
@@ -339,13 +356,17 @@ export class TryOnStore implements TryOnMemory {
   }
 
   async #avatar(kv: KeyValue, key: string): Promise<KeptAvatar | undefined> {
-    const record = await kv.get<AvatarRecord>(`${AVATAR_PREFIX}${key}`);
-    if (record && record.expiresAt > this.#now()) return this.#stored(record);
+    const id = `${AVATAR_PREFIX}${key}`;
+    const record = await kv.get<AvatarRecord>(id);
+    if (record && record.expiresAt > this.#now()) {
+      const blob = record.blob ?? (await kv.get<Blob[]>(BYTES + id))?.[0];
+      if (blob) return this.#stored(record, blob);
+    }
     if (record) await this.#tidy(kv);
     return undefined;
   }
 
-  #stored({ key, blob, createdAt, expiresAt, url, params }: AvatarRecord): KeptAvatar {
+  #stored({ key, createdAt, expiresAt, url, params }: AvatarRecord, blob: Blob): KeptAvatar {
     const [image = ''] = this.#objectUrls(`${AVATAR_PREFIX}${key}`, [blob]);
     const avatar: KeptAvatar = { key, image, blob, createdAt, expiresAt };
     if (url) avatar.url = url;
@@ -367,7 +388,8 @@ export class TryOnStore implements TryOnMemory {
    */
   async #tidy(kv: KeyValue, squeeze = false, drop?: (r: StoredRecord) => boolean): Promise<void> {
     const now = this.#now();
-    const all = await kv.entries();
+    const ids = await kv.keys();
+    const all = await kv.entries((id) => !id.startsWith(BYTES));
     const current = all.find(([id]) => id === CURRENT)?.[1];
     const records = all.filter(isRecord);
     const doomed = new Set<string>();
@@ -398,6 +420,12 @@ export class TryOnStore implements TryOnMemory {
     const room = squeeze ? Math.floor(results.length / 2) : this.#maxResults;
     for (const [id] of results.slice(room)) doomed.add(id);
     if (typeof current === 'string' && !kept.has(current)) doomed.add(CURRENT);
+    // The bytes of every record that goes, and of none (a record gone in another tab).
+    const owners = new Set(all.map(([id]) => id));
+    for (const id of ids) {
+      const owner = id.startsWith(BYTES) && id.slice(BYTES.length);
+      if (owner && (doomed.has(owner) || !owners.has(owner))) doomed.add(id);
+    }
     if (doomed.size) await kv.delMany([...doomed]);
   }
 }

@@ -1,5 +1,5 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { createStore, type UseStore } from 'idb-keyval';
+import { createStore, set, type UseStore } from 'idb-keyval';
 import { FashnError } from '../../src/api/errors.js';
 import { blobToDataUrl } from '../../src/capture/data-url.js';
 import { LOCK_PREFIX, shareWork } from '../../src/cache/dedupe.js';
@@ -41,8 +41,18 @@ function rawEntries(dbName: string): Promise<[IDBValidKey, unknown][]> {
   });
 }
 
+/**
+ * The records' keys of a database, sorted; on the way, that each avatar and result has
+ * its image bytes under `bytes:<key>`, and no bytes are left without their record.
+ */
 async function rawKeys(dbName: string): Promise<string[]> {
-  return (await rawEntries(dbName)).map(([key]) => String(key)).sort();
+  const keys = (await rawEntries(dbName)).map(([key]) => String(key));
+  const records = keys.filter((key) => !key.startsWith('bytes:')).sort();
+  const bytes = keys.filter((key) => key.startsWith('bytes:')).map((key) => key.slice(6));
+  expect(bytes.sort(), 'image bytes, one per avatar and result').to.deep.equal(
+    records.filter((key) => /^(avatar|result):/.test(key)),
+  );
+  return records;
 }
 
 /** A wrapped idb-keyval store whose `put` fails with QuotaExceededError `times` times (or always). */
@@ -144,13 +154,20 @@ describe('TryOnStore', () => {
     expect(kept.key).to.equal(await digest(kept.blob!));
     expect(kept.expiresAt).to.equal(now + 30 * DAY);
 
-    const record = (await rawEntries(name)).find(([key]) => key === `avatar:${kept.key}`)?.[1] as {
-      blob: { $blob: ArrayBuffer; type: string };
+    const raw = await rawEntries(name);
+    const record = raw.find(([key]) => key === `avatar:${kept.key}`)?.[1] as {
+      blob?: unknown;
       url?: string;
     };
+    const [bytes] = raw.find(([key]) => key === `bytes:avatar:${kept.key}`)?.[1] as {
+      $blob: ArrayBuffer;
+      type: string;
+    }[];
+    // The record holds no image: listing and tidying never read the bytes.
+    expect(record.blob).to.equal(undefined);
     // Bytes, not a Blob: WebKit refuses Blobs in IndexedDB in some sessions.
-    expect(record.blob.$blob).to.be.instanceOf(ArrayBuffer);
-    expect(record.blob.type).to.equal('image/jpeg');
+    expect(bytes.$blob).to.be.instanceOf(ArrayBuffer);
+    expect(bytes.type).to.equal('image/jpeg');
     expect(record.url).to.equal(undefined);
 
     // A new page: a new store over the same database.
@@ -390,8 +407,41 @@ describe('TryOnStore', () => {
     expect(await store.listPending()).to.deep.equal([]);
   });
 
-  it('lists pending predictions on IndexedDB without reading the kept images', async () => {
-    const { useStore } = freshDb();
+  it('reads the records kept before the bytes had their own key', async () => {
+    const { name, useStore } = freshDb();
+    const jpeg = await imageBlob(jpegUrl);
+    const png = await imageBlob(pngUrl);
+    const packed = async (blob: Blob) => ({ $blob: await blob.arrayBuffer(), type: blob.type });
+    const old = { createdAt: now, expiresAt: now + DAY };
+    await set('avatar:A', { kind: 'avatar', key: 'A', blob: await packed(jpeg), ...old }, useStore);
+    await set('current', 'A', useStore);
+    await set(
+      'result:r1',
+      {
+        kind: 'result',
+        avatarKey: 'A',
+        blobs: [await packed(png)],
+        predictionId: 'p',
+        durationMs: 1,
+        ...old,
+      },
+      useStore,
+    );
+    const store = await openTryOnStore({ useStore, now: clock });
+    const avatar = (await store.getAvatar())!;
+    expect(await blobBytes(avatar.blob!)).to.deep.equal(await blobBytes(jpeg));
+    const result = (await store.getResult('r1'))!;
+    expect(await blobBytes(result.blobs![0])).to.deep.equal(await blobBytes(png));
+    // Opening tidied nothing away.
+    expect((await rawEntries(name)).map(([key]) => key).sort()).to.deep.equal([
+      'avatar:A',
+      'current',
+      'result:r1',
+    ]);
+  });
+
+  it('opens, tidies and lists pending predictions on IndexedDB without reading the kept images', async () => {
+    const { name, useStore } = freshDb();
     const store = await openTryOnStore({ useStore, now: clock });
     const kept = await store.keepAvatar({ image: jpegUrl, createdAt: now });
     await keepResult(store, 'r1', now, kept.key);
@@ -402,7 +452,8 @@ describe('TryOnStore', () => {
       startedAt: now,
     } as const;
     await store.setPending(run);
-    // Every value IndexedDB hands out while the list is made.
+    // Every value IndexedDB hands out while a new page opens the store (a tidy), a result is
+    // kept (another), and the pending predictions are listed.
     const read: unknown[] = [];
     const proto = IDBObjectStore.prototype;
     const { get, getAll, openCursor } = proto;
@@ -416,7 +467,12 @@ describe('TryOnStore', () => {
     proto.getAll = record(getAll);
     proto.openCursor = record(openCursor);
     try {
-      expect(await store.listPending()).to.deep.equal([run]);
+      const reopened = await openTryOnStore({
+        useStore: createStore(name, STORE_NAME),
+        now: clock,
+      });
+      await keepResult(reopened, 'r2', now + 1, kept.key);
+      expect(await reopened.listPending()).to.deep.equal([run]);
     } finally {
       Object.assign(proto, { get, getAll, openCursor });
     }
