@@ -71,7 +71,7 @@ export interface FashnClientOptions {
   /** Adjusts the polling schedule (see polling.ts); for benchmarks. */
   pollTuning?: Partial<PollTuning>;
   /**
-   * Schemas to check inputs with before `run` sends them (e.g. `inputSchemas`
+   * `FashnClient` only: schemas to check inputs with before a run is sent (e.g. `inputSchemas`
    * from schemas.ts): refused inputs and models without a schema throw
    * `bad-request` without any request. Default: none (the proxy validates;
    * the element builds its inputs from checked attributes).
@@ -158,7 +158,12 @@ const HELD_MS = 1_000;
 /** A body that could not be read as JSON. */
 const NOT_JSON = Symbol('not JSON');
 
-export class FashnClient {
+/**
+ * What the element needs of the protocol: `predict` (run, then poll to the end),
+ * `status` and `cancel`. `FashnClient` adds `run` on its own and input checks
+ * (`validate`), for servers and scripts; the element's bundle carries neither.
+ */
+export class FashnPredictClient {
   readonly #baseUrl: string;
   readonly #fetchImpl: typeof fetch;
   readonly #requestInit: RequestInit;
@@ -170,7 +175,6 @@ export class FashnClient {
   readonly #longPoll: boolean;
   readonly #longPollWaitMs: number;
   readonly #pollTuning: Partial<PollTuning> | undefined;
-  readonly #validate: InputValidators | undefined;
 
   constructor(options: FashnClientOptions) {
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -184,25 +188,6 @@ export class FashnClient {
     this.#longPoll = options.longPoll ?? false;
     this.#longPollWaitMs = options.longPollWaitMs ?? 25_000;
     this.#pollTuning = options.pollTuning;
-    this.#validate = options.validate;
-  }
-
-  /**
-   * `POST /run`: with `validate`, checks `inputs` first (refused inputs throw
-   * `bad-request` without any request); retries transient failures, resolves with FASHN's id.
-   */
-  async run<M extends ModelName>(
-    model: M,
-    inputs: ModelInputs[M],
-    options: { signal?: AbortSignal; idempotencyKey?: string } = {},
-  ): Promise<{ id: string }> {
-    try {
-      const key = options.idempotencyKey ?? newIdempotencyKey();
-      const { id } = await this.#runWithRetries(model, inputs, options.signal, key);
-      return { id };
-    } catch (error) {
-      throw this.#abortedAs(error, options.signal);
-    }
   }
 
   /**
@@ -236,7 +221,7 @@ export class FashnClient {
           cause: error,
         });
       }
-      throw this.#abortedAs(error, options.signal, id);
+      throw this.abortedAs(error, options.signal, id);
     }
     const status = readStatus(body);
     if (typeof status === 'string') throw unexpectedAnswer(200, status, id);
@@ -298,7 +283,7 @@ export class FashnClient {
       if (signal.aborted) throw signal.reason;
       let resumeId = options.resumeId;
       if (resumeId === undefined && options.resumeKey !== undefined) {
-        ({ id: resumeId } = await this.#runWithRetries(
+        ({ id: resumeId } = await this.sendRun(
           model,
           inputs,
           signal,
@@ -328,7 +313,7 @@ export class FashnClient {
             id,
             sentAt,
             expectedMs: answeredMs,
-          } = await this.#runWithRetries(model, inputs, signal, key, deadline, (retry) =>
+          } = await this.sendRun(model, inputs, signal, key, deadline, (retry) =>
             report({
               status: 'retrying',
               ...retry,
@@ -522,7 +507,7 @@ export class FashnClient {
    * is still on its way, and the question can never start a run anywhere. Any
    * answer to it without an id is `RunOutcomeUnknown`.
    */
-  async #runWithRetries<M extends ModelName>(
+  protected async sendRun<M extends ModelName>(
     model: M,
     inputs: ModelInputs[M],
     signal: AbortSignal | undefined,
@@ -531,7 +516,7 @@ export class FashnClient {
     onRetry?: (retry: { attempt: number; retryInMs: number; error: FashnError }) => void,
     asking = false,
   ): Promise<{ id: string; sentAt: number; expectedMs: number | undefined }> {
-    if (this.#validate && !asking) this.#check(model, inputs, this.#validate[model]);
+    if (!asking) this.checkInputs(model, inputs);
     const body = { model_name: model, inputs };
     const headers = { [IDEMPOTENCY_KEY_HEADER]: key };
     let sentAt = this.#now();
@@ -586,18 +571,8 @@ export class FashnClient {
     }
   }
 
-  /** Throws `bad-request` when `inputs` fail `schema` (or the model has none). */
-  #check(model: ModelName, inputs: unknown, schema: InputValidator | undefined): void {
-    const checked = schema?.safeParse(inputs);
-    if (checked?.success) return;
-    throw new FashnError({
-      code: 'bad-request',
-      message: checked
-        ? `Invalid ${model} inputs: ${describeIssue(checked.error)}`
-        : `Unknown model ${String(model)}`,
-      retriable: false,
-    });
-  }
+  /** Before a run is sent: `FashnClient` checks inputs with `validate`. */
+  protected checkInputs(_model: ModelName, _inputs: unknown): void {}
 
   /** One request; resolves with the JSON of a 2xx answer, throws FashnError otherwise. */
   async #send(
@@ -671,11 +646,57 @@ export class FashnClient {
   }
 
   /** Public methods reject with `canceled` when their own signal ended them. */
-  #abortedAs(error: unknown, signal: AbortSignal | undefined, predictionId?: string): unknown {
+  protected abortedAs(
+    error: unknown,
+    signal: AbortSignal | undefined,
+    predictionId?: string,
+  ): unknown {
     if (signal?.aborted && !(error instanceof FashnError && error.code === 'canceled')) {
       return canceledError(predictionId, signal.reason);
     }
     return error;
+  }
+}
+
+/** The whole client: `predict`, `status`, `cancel`, and `run` on its own; inputs checked with `validate`. */
+export class FashnClient extends FashnPredictClient {
+  readonly #validate: InputValidators | undefined;
+
+  constructor(options: FashnClientOptions) {
+    super(options);
+    this.#validate = options.validate;
+  }
+
+  /**
+   * `POST /run`: with `validate`, checks `inputs` first (refused inputs throw
+   * `bad-request` without any request); retries transient failures, resolves with FASHN's id.
+   */
+  async run<M extends ModelName>(
+    model: M,
+    inputs: ModelInputs[M],
+    options: { signal?: AbortSignal; idempotencyKey?: string } = {},
+  ): Promise<{ id: string }> {
+    try {
+      const key = options.idempotencyKey ?? newIdempotencyKey();
+      const { id } = await this.sendRun(model, inputs, options.signal, key);
+      return { id };
+    } catch (error) {
+      throw this.abortedAs(error, options.signal);
+    }
+  }
+
+  /** Throws `bad-request` when `inputs` fail their model's schema in `validate` (or it has none). */
+  protected override checkInputs(model: ModelName, inputs: unknown): void {
+    if (!this.#validate) return;
+    const checked = this.#validate[model]?.safeParse(inputs);
+    if (checked?.success) return;
+    throw new FashnError({
+      code: 'bad-request',
+      message: checked
+        ? `Invalid ${model} inputs: ${describeIssue(checked.error)}`
+        : `Unknown model ${String(model)}`,
+      retriable: false,
+    });
   }
 }
 

@@ -6,7 +6,7 @@
  * what became of the key; it never sends the run again. Finished, failed and
  * canceled predictions are cleared.
  */
-import type { FashnClient, PredictOptions, PredictResult } from '../api/client.js';
+import type { FashnPredictClient, PredictOptions, PredictResult } from '../api/client.js';
 import { isFashnError } from '../api/errors.js';
 import { newIdempotencyKey } from '../api/idempotency.js';
 import type { ModelInputs, ModelName } from '../api/schemas.js';
@@ -82,7 +82,7 @@ const ignore = () => {};
  * fail the prediction.
  */
 export async function predictResumable<M extends ModelName>(
-  client: Pick<FashnClient, 'predict'>,
+  client: Pick<FashnPredictClient, 'predict'>,
   store: PendingStore,
   model: M,
   inputs: ModelInputs[M],

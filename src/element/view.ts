@@ -6,7 +6,7 @@
  * features go here (and in `views.ts`), never in the shell.
  */
 import { html, nothing, render } from 'lit/html.js';
-import { FashnClient } from '../api/client.js';
+import { FashnPredictClient } from '../api/client.js';
 import { FashnError, canceledError, isFashnError, type FashnErrorStep } from '../api/errors.js';
 import { PageMemory, sharedTryOnStore } from '../cache/fallback.js';
 import type { TryOnMemory } from '../cache/memory.js';
@@ -101,7 +101,7 @@ export class TryOnView extends ControllerHost {
         ? photo
         : (await (await filePipeline()).normalizeImage(photo, { signal })).blob,
     client: (config) =>
-      new FashnClient({
+      new FashnPredictClient({
         baseUrl: config.proxyUrl,
         fetch: this.host.fetch,
         requestInit: this.host.requestInit,

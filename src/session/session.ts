@@ -6,7 +6,7 @@
  * page-level state of its own, and answers each run with an `Outcome`.
  * Abort a run's signal and it rejects with the signal's reason instead.
  */
-import { FashnClient } from '../api/client.js';
+import { FashnPredictClient } from '../api/client.js';
 import { FashnError, canceledError, isFashnError, type FashnErrorStep } from '../api/errors.js';
 import type { ModelInputs, ModelName } from '../api/schemas.js';
 import type { KeptAvatar, TryOnMemory } from '../cache/memory.js';
@@ -49,8 +49,8 @@ export interface SessionOptions {
   memory: () => Promise<TryOnMemory>;
   /** Turns the shopper's photo into the JPEG sent as `face_image`. */
   prepare: (photo: Blob, signal: AbortSignal) => Promise<Blob>;
-  /** The client for a configuration; default a `FashnClient` on `config.proxyUrl` with long polls. */
-  client?: (config: TryOnConfig) => Pick<FashnClient, 'predict'>;
+  /** The client for a configuration; default a `FashnPredictClient` on `config.proxyUrl` with long polls. */
+  client?: (config: TryOnConfig) => Pick<FashnPredictClient, 'predict'>;
   /** Progress of shared avatar runs; sessions of one page pass the same board. */
   board?: ProgressBoard;
 }
@@ -217,8 +217,8 @@ export class TryOnSession {
 }
 
 /** The proxy client: held status requests where the proxy supports `?wait=`, polling otherwise. */
-function defaultClient(config: TryOnConfig): FashnClient {
-  return new FashnClient({ baseUrl: config.proxyUrl, longPoll: true });
+function defaultClient(config: TryOnConfig): FashnPredictClient {
+  return new FashnPredictClient({ baseUrl: config.proxyUrl, longPoll: true });
 }
 
 /** Any thrown value as a FashnError (an abort becomes `canceled`). */

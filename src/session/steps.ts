@@ -7,7 +7,11 @@
  * the page's veto, progress, the memory and the client through a `StepContext`.
  */
 import { FashnError } from '../api/errors.js';
-import { expectedDurationMs, type FashnClient, type PredictProgress } from '../api/client.js';
+import {
+  expectedDurationMs,
+  type FashnPredictClient,
+  type PredictProgress,
+} from '../api/client.js';
 import type { FaceToModelInputs, ModelInputs, ModelName, TryonInputs } from '../api/schemas.js';
 import { shareWork } from '../cache/dedupe.js';
 import { avatarKey, resultKey } from '../cache/keys.js';
@@ -28,7 +32,7 @@ type Progress = Omit<PredictProgress, 'status'> & { status: FashnProgressStatus 
 export interface StepContext {
   signal: AbortSignal;
   config: TryOnConfig;
-  client: Pick<FashnClient, 'predict'>;
+  client: Pick<FashnPredictClient, 'predict'>;
   memory: TryOnMemory;
   board: ProgressBoard;
   /** Turns the shopper's photo into the JPEG sent as `face_image`. */
