@@ -214,9 +214,11 @@ export class TryOnView extends ControllerHost {
     }
     this.#opened('method');
     this.#dialog.show();
+    void this.#credits();
     await this.#session.loadKept();
     if (this.#session.avatar) {
-      if ((await this.#credits()) === 'unavailable' && this.#showUnavailable())
+      // Only an answer already in stops it: a kept avatar does not wait for one (see #begin).
+      if (this.#creditsCheck.peek(this.#proxyUrl) === 'unavailable' && this.#showUnavailable())
         throw this.#error as FashnError;
       return this.#runFrom('tryon');
     }
@@ -477,21 +479,26 @@ export class TryOnView extends ControllerHost {
       await this.#runFrom('avatar').catch(noop);
   }
 
-  /** Consent or capture at once; straight to try-on when an avatar is kept (read again: another tab may have made one). */
+  /**
+   * Consent or capture at once; straight to try-on when an avatar is kept (read again:
+   * another tab may have made one). The consent step starts no camera, so it may show
+   * while the credits answer is on its way; capture (the camera) waits for it. A kept
+   * avatar waits for neither: the try-on's own answer says if credits ran out, and a
+   * refused run is not charged.
+   */
   async #begin(): Promise<void> {
     const credits = this.#credits();
     const known = this.#creditsCheck.peek(this.#proxyUrl);
     if (known === 'unavailable') return void this.#showUnavailable();
     const ask = () => this.#flow.send(this.#consent.granted ? 'capture' : 'ask');
-    // The consent step starts no camera, so it may show while the credits answer
-    // is on its way; capture (the camera) waits for it.
+    const asking = () => ['idle', 'consent', 'capture'].includes(this.state);
     if (!this.#session.avatar && (!this.#consent.granted || known)) ask();
+    await this.#session.loadKept();
+    if (!asking()) return;
+    if (this.#session.avatar) return void this.#runFrom('tryon').catch(noop);
     // Not if the shopper closed it meanwhile.
     if ((await credits) === 'unavailable' && this.#dialog.wanted && this.#showUnavailable()) return;
-    await this.#session.loadKept();
-    if (!['idle', 'consent', 'capture'].includes(this.state)) return;
-    if (this.#session.avatar) this.#runFrom('tryon').catch(noop);
-    else ask();
+    if (asking()) ask();
   }
 
   async #takePhoto(): Promise<void> {

@@ -147,6 +147,32 @@ describe('<fashn-try-on> memory', () => {
     expect(await runs('face-to-model')).to.equal(1);
   });
 
+  it("sends a returning shopper's try-on at once, without waiting for a slow credits answer", async () => {
+    const first = await mount({ 'garment-image': garment, remember: 'true' });
+    await first.useSelfie(await selfie());
+    unmountAll();
+    performance.setResourceTimingBufferSize(10_000);
+    const creditsAnswered = () =>
+      performance
+        .getEntriesByType('resource')
+        .filter((entry) => new URL(entry.name).pathname === '/shop-proxy/slow-credits/credits')
+        .length;
+    const next = await mount(
+      { 'garment-image': otherGarment, remember: 'true', 'proxy-url': '/shop-proxy/slow-credits' },
+      (el) => (el.memory = new TryOnStore()),
+    );
+    await until(() => next.avatar !== undefined, 'kept avatar read on connect');
+    let answeredAtRun = -1;
+    next.addEventListener('fashn-before-run', (event) => {
+      if (event.detail.model === 'tryon-v1.6') answeredAtRun = creditsAnswered();
+    });
+    const result = await next.tryOn();
+    expect(result.avatarCached).to.equal(true);
+    // The try-on went out while the credits answer (1.5 s) was still on its way.
+    expect(answeredAtRun).to.equal(0);
+    await waitUntil(() => creditsAnswered() === 1, 'the credits check was asked all the same');
+  });
+
   it('lets the avatar expire after cache-days and purges it on the next start', async () => {
     let now = Date.now();
     const db = freshDb({ now: () => now });

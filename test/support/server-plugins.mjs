@@ -24,6 +24,17 @@ export function testServerMiddleware(port) {
       ctx.body = { available: false };
       return undefined;
     }
+    // A shop's proxy whose credits endpoint is slow (1.5 s) and says nothing in the
+    // end; everything else is the reference proxy's.
+    if (ctx.path.startsWith('/shop-proxy/slow-credits/')) {
+      if (ctx.path.endsWith('/credits')) {
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        ctx.set('cache-control', 'no-store');
+        ctx.body = {};
+        return undefined;
+      }
+      ctx.req.url = ctx.req.url.replace('/shop-proxy/slow-credits/', '/api/fashn/');
+    }
     return new Promise((resolve, reject) => {
       // Koa: let the Node middleware answer, or fall through to the next one.
       ctx.respond = false;
