@@ -9,7 +9,9 @@
  */
 import '../../src/index.js';
 import type { FashnTryOn } from '../../src/element/index.js';
-import { sharedTryOnStore } from '../../src/cache/fallback.js';
+import { createStore, set } from 'idb-keyval';
+import { openTryOnStore, sharedTryOnStore } from '../../src/cache/fallback.js';
+import { STORE_NAME } from '../../src/cache/kv.js';
 import { solidJpegDataUrl } from '../../src/emulator/test-images.js';
 
 export interface VisitTiming {
@@ -133,13 +135,71 @@ export async function cacheRead(): Promise<number> {
   return ms;
 }
 
+/** Bytes the size of one of FASHN's JPEG outputs (864×1296, about 200 KB), typed as one. */
+function outputBytes(seed: number): Blob {
+  const bytes = new Uint8Array(200_000);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + seed * 17) & 0xff;
+  return new Blob([bytes], { type: 'image/jpeg' });
+}
+
+/**
+ * A returning shopper with `count` kept results (the default limit is 30), in a database
+ * of its own: the page opens the store (its purge of expired records), reads the current
+ * avatar and lists predictions in flight, as the element does on connect. `keyed`: the
+ * bytes under keys of their own (as the store writes them now); `inline`: the bytes inside
+ * the records (as it wrote them before), which the same code still reads. Median ms of
+ * `runs` fresh stores.
+ */
+export async function cacheReadWith(
+  layout: 'keyed' | 'inline',
+  count: number,
+  runs: number,
+): Promise<number> {
+  const useStore = createStore(`bench-${layout}-${Date.now()}`, STORE_NAME);
+  const now = Date.now();
+  const writer = await openTryOnStore({ useStore });
+  const avatar = await writer.keepAvatar({
+    key: 'A',
+    image: '',
+    blob: outputBytes(0),
+    createdAt: now,
+  });
+  for (let i = 1; i <= count; i++) {
+    const blob = outputBytes(i);
+    const result = {
+      predictionId: `p${i}`,
+      durationMs: 8000,
+      createdAt: now + i,
+      avatarKey: avatar.key,
+    };
+    if (layout === 'keyed')
+      await writer.setResult(`r${i}`, { ...result, images: [], blobs: [blob] });
+    else {
+      const packed = { $blob: await blob.arrayBuffer(), type: blob.type };
+      const record = { kind: 'result', ...result, blobs: [packed], expiresAt: avatar.expiresAt };
+      await set(`result:r${i}`, record, useStore);
+    }
+  }
+  const times: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const started = performance.now();
+    const store = await openTryOnStore({ useStore });
+    if (!(await store.getAvatar())) throw new Error('no kept avatar to read');
+    await store.listPending();
+    times.push(performance.now() - started);
+  }
+  await writer.forgetAll();
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+}
+
 declare global {
   interface Window {
     bench?: {
       firstVisit: typeof firstVisit;
       laterTryOn: typeof laterTryOn;
       cacheRead: typeof cacheRead;
+      cacheReadWith: typeof cacheReadWith;
     };
   }
 }
-window.bench = { firstVisit, laterTryOn, cacheRead };
+window.bench = { firstVisit, laterTryOn, cacheRead, cacheReadWith };
