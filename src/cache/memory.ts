@@ -5,7 +5,7 @@
  * (the store moves to page memory); it is told once, by `takeStorageError()`.
  */
 import type { FashnError } from '../api/errors.js';
-import type { PendingStore } from './resume.js';
+import type { ModelName } from '../api/models.js';
 
 /** The element's own IndexedDB database and object store (not idb-keyval's default one). */
 export const DB_NAME = 'fashn-try-on';
@@ -52,6 +52,29 @@ export type AvatarToKeep = Omit<KeptAvatar, 'key' | 'expiresAt'> & {
   /** The element's `cache-days`. */
   cacheDays?: number;
 };
+
+/** A run in flight, as recorded before it is sent (key only) and before polling (with its id). */
+export interface PendingPrediction {
+  /** FASHN's id, once its answer arrived. */
+  predictionId?: string;
+  /** The logical run's `Idempotency-Key`: a reload asks after it when the id never arrived. */
+  idempotencyKey?: string;
+  model: ModelName;
+  /** What it is for: the avatar key (face-to-model) or the result key (try-on). */
+  requestKey: string;
+  /** When it was asked for (ms since epoch), for elapsed time and estimates. */
+  startedAt: number;
+  avatarKey?: string;
+  garment?: string;
+}
+
+/** Where pending predictions are kept (`TryOnStore`). */
+export interface PendingStore {
+  setPending(pending: PendingPrediction): Promise<void>;
+  /** Those younger than `RESUME_WINDOW_MS`, newest first. */
+  listPending(): Promise<PendingPrediction[]>;
+  clearPending(requestKey: string): Promise<void>;
+}
 
 export interface TryOnMemory extends PendingStore {
   /** The current avatar, unless expired. */

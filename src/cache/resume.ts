@@ -10,31 +10,11 @@ import type { FashnPredictClient, PredictOptions, PredictResult } from '../api/c
 import { isFashnError } from '../api/errors.js';
 import { newIdempotencyKey } from '../api/idempotency.js';
 import type { ModelInputs, ModelName } from '../api/schemas.js';
+import type { PendingPrediction, PendingStore } from './memory.js';
 
 export { RESUME_WINDOW_MS } from './memory.js';
 
-/** A run in flight, as recorded before it is sent (key only) and before polling (with its id). */
-export interface PendingPrediction {
-  /** FASHN's id, once its answer arrived. */
-  predictionId?: string;
-  /** The logical run's `Idempotency-Key`: a reload asks after it when the id never arrived. */
-  idempotencyKey?: string;
-  model: ModelName;
-  /** What it is for: the avatar key (face-to-model) or the result key (try-on). */
-  requestKey: string;
-  /** When it was asked for (ms since epoch), for elapsed time and estimates. */
-  startedAt: number;
-  avatarKey?: string;
-  garment?: string;
-}
-
-/** Where pending predictions are kept (`TryOnStore`). */
-export interface PendingStore {
-  setPending(pending: PendingPrediction): Promise<void>;
-  /** Those younger than `RESUME_WINDOW_MS`, newest first. */
-  listPending(): Promise<PendingPrediction[]>;
-  clearPending(requestKey: string): Promise<void>;
-}
+export type { PendingPrediction, PendingStore } from './memory.js';
 
 type PendingMatch = Partial<
   Pick<PendingPrediction, 'model' | 'requestKey' | 'avatarKey' | 'garment'>
