@@ -11,12 +11,13 @@ import { FashnError, canceledError, isFashnError, type FashnErrorStep } from '..
 import { PageMemory, sharedTryOnStore } from '../cache/fallback.js';
 import type { TryOnMemory } from '../cache/memory.js';
 import type { Strings } from '../i18n/index.js';
+import type { PhotoCheckStrings } from '../i18n/photo-check.js';
 import { Flow, type FashnState, type FlowEvent } from '../session/flow.js';
 import { TryOnSession, type Outcome, type RunStep } from '../session/session.js';
 import { ProgressBoard } from '../session/steps.js';
 import { CameraController } from './camera-controller.js';
 import { CONFIG_KEYS, type AttributeProperty } from './attributes.js';
-import { readConfig, type TryOnConfig } from './config.js';
+import { readConfig, type RawValue, type TryOnConfig } from './config.js';
 import { ControllerHost } from './controllers/controller-host.js';
 import { DialogController } from './controllers/dialog-controller.js';
 import type { LanguageController } from './controllers/language-controller.js';
@@ -32,7 +33,6 @@ import {
   type FashnProgressDetail,
   type TryOnResult,
 } from './events.js';
-import type { FashnTryOn } from './fashn-try-on.js';
 import { localizeError } from './messages.js';
 import type { PhotoReview } from './photo-check.js';
 import type { PhotoHeader } from '../photo-check/check-photo.js';
@@ -46,6 +46,17 @@ import { renderStep, type ViewActions, type ViewModel } from './views.js';
  * orientation, resizing. Loaded when a file is chosen, never for the camera.
  */
 const filePipeline = () => import('../capture/normalize.js');
+
+/**
+ * What the flow needs of its element (`FashnTryOn`, which loads this module): the DOM,
+ * the attribute properties and the ones only a script sets.
+ */
+export interface ViewHost extends HTMLElement, Partial<Record<keyof TryOnConfig, RawValue>> {
+  strings?: Partial<Strings> & Partial<PhotoCheckStrings>;
+  requestInit?: RequestInit;
+  fetch?: typeof fetch;
+  memory?: TryOnMemory;
+}
 
 /** Progress of shared avatar runs, for every element of the page. */
 const board = new ProgressBoard();
@@ -140,7 +151,7 @@ export class TryOnView extends ControllerHost {
   });
 
   constructor(
-    readonly host: FashnTryOn,
+    readonly host: ViewHost,
     private readonly container: HTMLElement,
     private readonly trigger: HTMLSlotElement,
     private readonly language: LanguageController,
