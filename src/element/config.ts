@@ -15,42 +15,14 @@ import {
   OUTPUT_FORMATS,
   isImageInput,
 } from '../api/models.js';
+import { PHOTO_CHECK_MODES, type TryOnConfig } from '../session/config.js';
 import { ATTRIBUTES, type AttributeProperty } from './attributes.js';
 
 export { CONFIG_KEYS } from './attributes.js';
+export { PHOTO_CHECK_MODES, type PhotoCheckMode, type TryOnConfig } from '../session/config.js';
 
 /** Raw property values as attributes or page scripts set them. */
 export type RawValue = string | number | boolean | null | undefined;
-
-export interface TryOnConfig {
-  garmentImage: string | undefined;
-  proxyUrl: string;
-  category: (typeof CATEGORIES)[number];
-  mode: (typeof MODES)[number];
-  garmentPhotoType: (typeof GARMENT_PHOTO_TYPES)[number];
-  numSamples: 1 | 2 | 3 | 4;
-  seed: number;
-  outputFormat: (typeof OUTPUT_FORMATS)[number];
-  moderationLevel: (typeof MODERATION_LEVELS)[number];
-  segmentationFree: boolean;
-  returnBase64: boolean;
-  avatarPrompt: string | undefined;
-  avatarAspectRatio: (typeof ASPECT_RATIOS)[number];
-  layout: 'dialog' | 'inline';
-  capture: { camera: boolean; upload: boolean };
-  remember: boolean;
-  cacheDays: number;
-  privacyUrl: string | undefined;
-  photoCheck: PhotoCheckMode;
-  productId: string | undefined;
-  productUrl: string | undefined;
-  cart: boolean;
-  consent: 'element' | 'external';
-}
-
-/** `photo-check`: `off`, `advise` (findings shown, "Use anyway" offered) or `require` (retake only). */
-export const PHOTO_CHECK_MODES = ['off', 'advise', 'require'] as const;
-export type PhotoCheckMode = (typeof PHOTO_CHECK_MODES)[number];
 
 export interface ConfigIssue {
   /** The attribute name, e.g. `num-samples`. */

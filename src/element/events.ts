@@ -6,9 +6,14 @@
  * are derived from it.
  */
 import type { FashnErrorDetail } from '../api/errors.js';
-import type { ModelInputs, ModelName } from '../api/schemas.js';
 import type { FaceBox, PhotoFinding, PhotoMeasures } from '../photo-check/types.js';
 import type { FashnState } from '../session/flow.js';
+import type {
+  FashnAvatarDetail,
+  FashnBeforeRunDetail,
+  FashnProgressDetail,
+  FashnResultDetail,
+} from '../session/details.js';
 import type { FashnAddToCartDetail } from '../conversion/cart.js';
 import type { FashnConsentDetail } from '../conversion/consent.js';
 import type {
@@ -25,47 +30,19 @@ export type { FashnConsentDetail } from '../conversion/consent.js';
 export type { FashnShareDetail, ShareOutcome } from '../conversion/share.js';
 
 export type { FashnState } from '../session/flow.js';
+export type {
+  FashnAvatarDetail,
+  FashnBeforeRunDetail,
+  FashnProgressDetail,
+  FashnProgressStatus,
+  FashnResultDetail,
+  TryOnResult,
+} from '../session/details.js';
 
 export interface FashnStateChangeDetail {
   state: FashnState;
   previousState: FashnState;
 }
-
-/** `fashn-before-run`: the model and the exact inputs about to be sent (images as data URLs). */
-export type FashnBeforeRunDetail = {
-  [M in ModelName]: { model: M; inputs: ModelInputs[M] };
-}[ModelName];
-
-export type FashnProgressStatus = 'preparing' | 'starting' | 'in_queue' | 'processing' | 'retrying';
-
-export interface FashnProgressDetail {
-  step: 'avatar' | 'tryon';
-  status: FashnProgressStatus;
-  predictionId?: string;
-  elapsedMs: number;
-  estimatedMs: number;
-}
-
-export interface FashnAvatarDetail {
-  /** `data:`, `https:` or `blob:` URL of the avatar. */
-  image: string;
-  /** True when the avatar was kept from an earlier visit or run (no new prediction). */
-  cached: boolean;
-  createdAt: number;
-}
-
-export interface FashnResultDetail {
-  images: string[];
-  garmentImage: string;
-  predictionId: string;
-  avatarCached: boolean;
-  /** True when an earlier result was shown again without a new prediction. */
-  cached: boolean;
-  durationMs: number;
-}
-
-/** What `tryOn()` and `useSelfie()` resolve with: the `fashn-result` detail. */
-export type TryOnResult = FashnResultDetail;
 
 export type FashnErrorEventDetail = FashnErrorDetail;
 

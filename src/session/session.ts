@@ -11,13 +11,13 @@ import { FashnError, canceledError, isFashnError, type FashnErrorStep } from '..
 import type { ModelInputs, ModelName } from '../api/schemas.js';
 import type { KeptAvatar, TryOnMemory } from '../cache/memory.js';
 import { matchPending, type PendingPrediction } from '../cache/resume.js';
-import type { TryOnConfig } from '../element/config.js';
+import type { TryOnConfig } from './config.js';
 import type {
   FashnAvatarDetail,
   FashnBeforeRunDetail,
   FashnProgressDetail,
   TryOnResult,
-} from '../element/events.js';
+} from './details.js';
 import { ProgressBoard, makeAvatar, makeTryon, type RunStep, type StepContext } from './steps.js';
 
 export type { RunStep } from './steps.js';

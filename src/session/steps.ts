@@ -22,8 +22,8 @@ import {
 } from '../cache/resume.js';
 import type { KeptAvatar, TryOnMemory } from '../cache/memory.js';
 import { blobToDataUrl } from '../capture/data-url.js';
-import type { TryOnConfig } from '../element/config.js';
-import type { FashnProgressStatus, TryOnResult } from '../element/events.js';
+import type { TryOnConfig } from './config.js';
+import type { FashnProgressStatus, TryOnResult } from './details.js';
 
 export type RunStep = 'avatar' | 'tryon';
 
