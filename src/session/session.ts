@@ -80,6 +80,8 @@ export class TryOnSession {
   photo: Blob | undefined;
   readonly #options: SessionOptions;
   readonly #board: ProgressBoard;
+  /** The read of the kept avatar under way, if one is. */
+  #reading: Promise<void> | undefined;
 
   constructor(options: SessionOptions) {
     this.#options = options;
@@ -149,7 +151,13 @@ export class TryOnSession {
    * Reads the current avatar again (another element or tab may have made or
    * forgotten one); a newly found one is told as an avatar `cached: true`.
    */
-  async loadKept(): Promise<void> {
+  loadKept(): Promise<void> {
+    // Calls while a read is on its way share it (the shell's connect and a tryOn(), say):
+    // it started a moment ago, as fresh as a second read would be.
+    return (this.#reading ??= this.#readKept().finally(() => (this.#reading = undefined)));
+  }
+
+  async #readKept(): Promise<void> {
     const memory = await this.#options.memory();
     const kept = await memory.getAvatar();
     this.#checkStorage(memory);
@@ -176,6 +184,7 @@ export class TryOnSession {
 
   /** Forgets the avatar, the photo and everything kept. Rejects when the memory cannot forget. */
   async forget(): Promise<void> {
+    this.#reading = undefined;
     this.avatar = undefined;
     this.photo = undefined;
     await (await this.#options.memory()).forgetAll();
