@@ -30,10 +30,10 @@ export interface KeyValue {
   delMany(keys: string[]): Promise<void>;
   keys(): Promise<string[]>;
   /**
-   * Every entry, or those whose key `wanted` accepts: then only their values are read
-   * (the kept images stay on disk).
+   * The entries of `keys` (default: every key), with only their values read (what is
+   * not asked for, the kept images say, stays on disk).
    */
-  entries(wanted?: (key: string) => boolean): Promise<[string, unknown][]>;
+  entries(keys?: string[]): Promise<[string, unknown][]>;
   clear(): Promise<void>;
 }
 
@@ -86,8 +86,8 @@ export function idbKeyValue(store?: UseStore): KeyValue {
     setMany: async (entries) => setMany((await pack(entries)) as [string, unknown][], db()),
     delMany: async (keys) => delMany(keys, db()),
     keys: () => keys<string>(db()),
-    entries: async (accept = () => true) => {
-      const wanted = (await keys<string>(db())).filter(accept);
+    entries: async (wanted) => {
+      wanted ??= await keys<string>(db());
       const values = await getMany<unknown>(wanted, db());
       return (await unpack(wanted.map((key, i): [string, unknown] => [key, values[i]]))) as [
         string,
@@ -107,7 +107,8 @@ export function memoryKeyValue(map = new Map<string, unknown>()): KeyValue {
     setMany: async (entries) => entries.forEach(([key, value]) => map.set(key, value)),
     delMany: async (keys) => keys.forEach((key) => map.delete(key)),
     keys: async () => [...map.keys()],
-    entries: async (accept) => [...map].filter(([key]) => !accept || accept(key)),
+    entries: async (wanted = [...map.keys()]) =>
+      wanted.filter((key) => map.has(key)).map((key): [string, unknown] => [key, map.get(key)]),
     clear: async () => map.clear(),
   };
 }

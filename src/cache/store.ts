@@ -305,7 +305,8 @@ export class TryOnStore implements TryOnMemory {
   listPending(): Promise<PendingPrediction[]> {
     return this.#use(async (kv) => {
       const since = this.#now() - RESUME_WINDOW_MS;
-      return (await kv.entries((id) => id.startsWith(PENDING_PREFIX)))
+      const ids = (await kv.keys()).filter((id) => id.startsWith(PENDING_PREFIX));
+      return (await kv.entries(ids))
         .filter(isRecord)
         .map(([, record]) => record)
         .filter((r): r is PendingRecord => r.kind === 'pending' && r.startedAt > since)
@@ -389,7 +390,7 @@ export class TryOnStore implements TryOnMemory {
   async #tidy(kv: KeyValue, squeeze = false, drop?: (r: StoredRecord) => boolean): Promise<void> {
     const now = this.#now();
     const ids = await kv.keys();
-    const all = await kv.entries((id) => !id.startsWith(BYTES));
+    const all = await kv.entries(ids.filter((id) => !id.startsWith(BYTES)));
     const current = all.find(([id]) => id === CURRENT)?.[1];
     const records = all.filter(isRecord);
     const doomed = new Set<string>();
