@@ -18,6 +18,7 @@ import { expectedDurationMs, type DurationInputs } from '../api/polling.js';
 import type { ModelName } from '../api/schemas.js';
 import type { PredictionPlan } from './long-poll.js';
 import type { ProxyStore } from './store/types.js';
+import type { AnswerRead } from './upstream-answer.js';
 
 /** A FASHN answer as the proxy relays it: status, passed headers, JSON text. */
 export interface RelayedAnswer {
@@ -27,12 +28,6 @@ export interface RelayedAnswer {
   text: string;
   /** What the proxy read of `text` when it rebuilt it, so nobody parses the text again. */
   read?: AnswerRead;
-}
-
-/** A rebuilt answer's prediction `id` (run and status answers) and `status` (status answers). */
-export interface AnswerRead {
-  id?: string;
-  status?: string;
 }
 
 /** How long the proxy remembers a prediction it started: FASHN's base64 outputs live 60 minutes. */

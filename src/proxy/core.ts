@@ -16,7 +16,7 @@ import {
 } from '../api/idempotency.js';
 import { isFinalStatus } from '../api/models.js';
 import { readTextWithin, type BodySource } from './body.js';
-import { createCompletions, type AnswerRead, type RelayedAnswer } from './completions.js';
+import { createCompletions, type RelayedAnswer } from './completions.js';
 import { checkOrigin, corsHeaders, preflightHeaders } from './cors.js';
 import { creditsAnswer, isCreditsPath, learnCredits } from './credits.js';
 import { hostAllowed } from './hosts.js';
@@ -235,12 +235,8 @@ export function createProxyCore(config: ResolvedOptions, upstream: Upstream): Pr
       const text = await response.text(config.maxUpstreamBytes);
       const rebuilt = rebuildAnswer(kind, response.status, text, scrub);
       if (rebuilt.ok) {
-        const { id, status } = rebuilt.body;
-        const read: AnswerRead = {};
-        if (typeof id === 'string') read.id = id;
-        if (typeof status === 'string') read.status = status;
         const text = JSON.stringify(rebuilt.body);
-        return { ok: true, status: response.status, headers, text, read };
+        return { ok: true, status: response.status, headers, text, read: rebuilt.read };
       }
       if (response.status === 429) {
         // A rate limit in front of FASHN answers HTML: the status and Retry-After still count.

@@ -11,8 +11,15 @@ import { PREDICTION_ID } from './routes.js';
 
 export type AnswerKind = 'run' | 'status' | 'cancel';
 
+/** A rebuilt answer's prediction `id` (run and status answers) and `status` (status answers). */
+export interface AnswerRead {
+  id?: string;
+  status?: string;
+}
+
 export type Rebuilt =
-  { ok: true; body: Record<string, unknown> } | { ok: false; reason: 'not-json' | 'not-protocol' };
+  | { ok: true; body: Record<string, unknown>; read: AnswerRead }
+  | { ok: false; reason: 'not-json' | 'not-protocol' };
 
 /**
  * The answer to send on, or why there is none. 2xx answers must be the
@@ -41,7 +48,7 @@ export function rebuildAnswer(
       const expectedMs = readExpectedMs(value);
       const body: Record<string, unknown> = { id, error: null };
       if (expectedMs !== undefined) body.expected_duration_ms = expectedMs;
-      return { ok: true, body };
+      return { ok: true, body, read: { id } };
     }
   } else if (ok) {
     const status = readStatus(value, false);
@@ -52,13 +59,14 @@ export function rebuildAnswer(
         name: scrub(status.error.name),
         message: scrub(status.error.message ?? ''),
       };
-      return { ok: true, body };
+      return { ok: true, body, read: { id: status.id, status: status.status } };
     }
   }
   if (refusal && (!ok || kind === 'run')) {
     return {
       ok: true,
       body: { error: scrub(refusal.error), message: scrub(refusal.message ?? '') },
+      read: {},
     };
   }
   return { ok: false, reason: 'not-protocol' };

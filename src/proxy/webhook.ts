@@ -150,10 +150,10 @@ function finalStatusIn(
 ): { id: string; answer: RelayedAnswer } | undefined {
   const rebuilt = rebuildAnswer('status', 200, text, scrub);
   if (!rebuilt.ok) return undefined;
-  const { id, status } = rebuilt.body;
-  // A refusal `{ error, message }` has neither.
-  if (typeof id !== 'string' || typeof status !== 'string' || !isFinalStatus(status))
+  const { read } = rebuilt;
+  // A refusal `{ error, message }` reads as neither.
+  if (read.id === undefined || read.status === undefined || !isFinalStatus(read.status))
     return undefined;
   const answer = JSON.stringify(rebuilt.body);
-  return { id, answer: { ok: true, status: 200, headers: {}, text: answer, read: { id, status } } };
+  return { id: read.id, answer: { ok: true, status: 200, headers: {}, text: answer, read } };
 }

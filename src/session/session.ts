@@ -173,7 +173,7 @@ export class TryOnSession {
    * again rather than pay twice: `garment`'s try-on on the current avatar, else an avatar.
    */
   async pending(garment: string | undefined): Promise<PendingPrediction | undefined> {
-    // One read of the records (each read loads them all).
+    // One read of the pending records, matched twice.
     const list = await (await this.#options.memory()).listPending();
     const avatarKey = this.avatar?.key;
     return (
