@@ -10,6 +10,7 @@ import { readImageHeader } from '../../src/capture/image-header.js';
 import {
   checkBitmap,
   checkPhoto,
+  checkPhotoOnBitmap,
   decodeSmall,
   type FaceFinder,
 } from '../../src/photo-check/index.js';
@@ -79,17 +80,10 @@ function tinyFinder(inputSize: number): FaceFinder {
   };
 }
 
-/** The check through an `ImageBitmap` and a canvas, as `checkPhoto` runs it for a face finder. */
+/** The check through an `ImageBitmap` and a canvas, as it runs when a face finder needs the image. */
 async function checkThroughBitmap(photo: Blob): Promise<PhotoCheckResult> {
   const header = readImageHeader(new Uint8Array(await photo.slice(0, 65_536).arrayBuffer()));
-  const image = await decodeSmall(photo, header);
-  try {
-    const size =
-      header.width && header.height ? { width: header.width, height: header.height } : image;
-    return await checkBitmap(image, { findFaces: null }, size);
-  } finally {
-    image.close();
-  }
+  return checkPhotoOnBitmap(photo, header, { findFaces: null });
 }
 
 async function scoreSet(files: string[], inputSizes: number[], backend: string) {

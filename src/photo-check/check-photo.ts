@@ -10,7 +10,7 @@
  */
 import { faceFindings, imageFindings } from './judge.js';
 import { ANALYSIS_SIDE } from './luma.js';
-import { decodeLuma } from './frame-luma.js';
+import { decodeLuma, framePathFits } from './frame-luma.js';
 import { decodeJpegAtEighths } from './scaled-jpeg.js';
 import { measureLuma, measurePhoto } from './measure.js';
 import { nativeFaceFinder, type FaceFinder } from './faces.js';
@@ -116,25 +116,43 @@ export async function decodeSmall(
   return createImageBitmap(photo, { ...target, resizeQuality: 'medium' });
 }
 
+/** The size a header gives, when the decoded photo will have it (no EXIF rotation). */
+function sizeOf(header: PhotoHeader | undefined): { width: number; height: number } | undefined {
+  return header?.width && header.height && header.orientation === 1
+    ? { width: header.width, height: header.height }
+    : undefined;
+}
+
+/**
+ * Checks `photo` through an `ImageBitmap` and a canvas: the path for a face finder,
+ * which needs an image, and where the decoder's frame cannot be read directly.
+ */
+export async function checkPhotoOnBitmap(
+  photo: Blob,
+  header: PhotoHeader | undefined,
+  options: CheckPhotoOptions = {},
+): Promise<PhotoCheckResult> {
+  const image = await decodeSmall(photo, header);
+  try {
+    return await checkBitmap(image, options, sizeOf(header) ?? image);
+  } finally {
+    image.close();
+  }
+}
+
 /** Checks a photo file (the photo the review step shows). */
 export async function checkPhoto(
   photo: Blob,
   options: CheckPhotoOptions = {},
 ): Promise<PhotoCheckResult> {
   const findFaces = options.findFaces === undefined ? nativeFaceFinder() : options.findFaces;
-  // The frame path reads the whole file once (the header is at its start, and the decoder
-  // takes it as it is); the canvas path (no ImageDecoder, or a face finder that needs an
-  // image) decodes the blob itself, so only the header is read here.
-  const framePath = !findFaces && typeof ImageDecoder === 'function';
-  const read = framePath ? photo : photo.slice(0, 65_536);
-  const bytes = options.readHeader && new Uint8Array(await read.arrayBuffer());
-  const header = bytes && options.readHeader?.(bytes.subarray(0, 65_536));
-  const size =
-    header?.width && header.height && header.orientation === 1
-      ? { width: header.width, height: header.height }
-      : undefined;
-  if (framePath && bytes && header && size) {
-    // No detector needs an image: the luma straight from the decoder is all the check reads.
+  const head = options.readHeader && new Uint8Array(await photo.slice(0, 65_536).arrayBuffer());
+  const header = head && options.readHeader?.(head);
+  const size = sizeOf(header);
+  // No detector needs an image: where the decoder's frame can be read, its luma is all
+  // the check reads, and only then is the whole file read (the decoder takes it whole).
+  if (!findFaces && header && size && framePathFits(header, ANALYSIS_SIDE)) {
+    const bytes = photo.size <= head.length ? head : new Uint8Array(await photo.arrayBuffer());
     const luma = await decodeLuma(bytes, header, ANALYSIS_SIDE);
     if (luma) {
       const measures = measureLuma(luma, size);
@@ -142,10 +160,5 @@ export async function checkPhoto(
       return { findings: imageFindings(measures, thresholds), measures, faces: null };
     }
   }
-  const image = await decodeSmall(photo, header);
-  try {
-    return await checkBitmap(image, { ...options, findFaces: findFaces ?? null }, size ?? image);
-  } finally {
-    image.close();
-  }
+  return checkPhotoOnBitmap(photo, header, { ...options, findFaces: findFaces ?? null });
 }

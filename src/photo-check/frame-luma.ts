@@ -30,6 +30,27 @@ const RED_AT: Partial<Record<VideoPixelFormat, number>> = { RGBA: 0, RGBX: 0, BG
 const MAX_RATIO = 1.4;
 
 /**
+ * Whether `decodeLuma` can take the photo `header` describes: a JPEG without an EXIF
+ * rotation, decoded by `ImageDecoder` at a reduced n/8 scale close to `maxSide`.
+ * Known from the header, before the whole file is read.
+ */
+export function framePathFits(header: PhotoHeader, maxSide: number): boolean {
+  const { width, height } = header;
+  if (
+    typeof ImageDecoder !== 'function' ||
+    header.format !== 'jpeg' ||
+    header.orientation !== 1 ||
+    !width ||
+    !height
+  )
+    return false;
+  const scale = maxSide / Math.max(width, height);
+  const eighths = Math.ceil(8 * scale);
+  // At 8/8 there is nothing to gain; see MAX_RATIO for the other bound.
+  return eighths < 8 && eighths <= MAX_RATIO * 8 * scale;
+}
+
+/**
  * Luma of the JPEG in `bytes`, at most `maxSide` on the long side, or
  * `undefined` when this path does not apply (no `ImageDecoder`, not a JPEG, an
  * EXIF rotation, already small, too large, an unusual frame).
@@ -40,18 +61,9 @@ export async function decodeLuma(
   maxSide: number,
 ): Promise<Luma | undefined> {
   const { width, height } = header;
-  if (
-    typeof ImageDecoder !== 'function' ||
-    header.format !== 'jpeg' ||
-    header.orientation !== 1 ||
-    !width ||
-    !height
-  )
-    return undefined;
+  if (!width || !height || !framePathFits(header, maxSide)) return undefined;
   const scale = maxSide / Math.max(width, height);
   const eighths = Math.ceil(8 * scale);
-  // At 8/8 there is nothing to gain; see MAX_RATIO for the other bound.
-  if (eighths >= 8 || eighths > MAX_RATIO * 8 * scale) return undefined;
   let frame: VideoFrame | undefined;
   try {
     frame = await decodeJpegAtEighths(bytes, width, height, eighths);

@@ -6,6 +6,7 @@
 export {
   checkBitmap,
   checkPhoto,
+  checkPhotoOnBitmap,
   decodeSmall,
   readScaledPixels,
   type CheckPhotoOptions,

@@ -11,7 +11,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { readImageHeader } from '../../src/capture/image-header.js';
-import { checkBitmap, checkPhoto, decodeSmall } from '../../src/photo-check/check-photo.js';
+import { checkPhoto, checkPhotoOnBitmap } from '../../src/photo-check/check-photo.js';
 import { decodeLuma } from '../../src/photo-check/frame-luma.js';
 import { ANALYSIS_SIDE } from '../../src/photo-check/luma.js';
 import type { PhotoCheckResult } from '../../src/photo-check/types.js';
@@ -50,16 +50,7 @@ const check = (photo: Blob) => checkPhoto(photo, { findFaces: null, readHeader: 
 /** The check through an `ImageBitmap` and a canvas, as it runs when a face finder needs the image. */
 async function checkThroughBitmap(photo: Blob): Promise<PhotoCheckResult> {
   const header = readImageHeader(new Uint8Array(await photo.slice(0, 65_536).arrayBuffer()));
-  const image = await decodeSmall(photo, header);
-  try {
-    return await checkBitmap(
-      image,
-      { findFaces: null },
-      { width: header.width!, height: header.height! },
-    );
-  } finally {
-    image.close();
-  }
+  return checkPhotoOnBitmap(photo, header, { findFaces: null });
 }
 
 async function headerOf(photo: Blob) {
