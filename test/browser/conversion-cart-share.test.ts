@@ -143,12 +143,25 @@ describe('<fashn-try-on> add to cart', () => {
     // Tab from the page's control goes on to the result's next control, not back to Close.
     mine.focus();
     await sendKeys({ press: 'Tab' });
-    expect(el.shadowRoot!.activeElement?.getAttribute('aria-label')).to.not.equal('Close');
-    expect(el.shadowRoot!.activeElement).to.not.equal(null);
+    expect(el.shadowRoot!.activeElement?.getAttribute('part')).to.equal('button try-another');
     mine.focus();
     await sendKeys({ press: 'Enter' });
     expect(seen).to.have.length(1);
     await waitForStatus(el, 'Added');
+  });
+
+  it("Tab goes on past a shop's own cart control of any kind (an element with a tabindex)", async () => {
+    const el = await atResult({ cart: 'true' }, (node) => {
+      const mine = document.createElement('div');
+      mine.slot = 'cart';
+      mine.tabIndex = 0;
+      mine.setAttribute('role', 'button');
+      mine.textContent = 'Buy this look';
+      node.append(mine);
+    });
+    el.querySelector<HTMLElement>('[slot="cart"]')!.focus();
+    await sendKeys({ press: 'Tab' });
+    expect(el.shadowRoot!.activeElement?.getAttribute('part')).to.equal('button try-another');
   });
 
   it('keyboard only: Tab reaches Add to cart and Share, Enter and Space use them', async () => {

@@ -17,7 +17,9 @@ export interface DialogControllerOptions {
   onClose(): void;
 }
 
-const FOCUSABLE = 'button:not(:disabled), a[href], input';
+/** What Tab stops at: the element's controls, and whatever a page slots in (a shop's own cart control may be any element with a `tabindex`). */
+const FOCUSABLE =
+  'button:not(:disabled), a[href], input:not(:disabled), select:not(:disabled), textarea:not(:disabled), [tabindex]:not([tabindex="-1"])';
 
 export class DialogController {
   /** Whether the element wants the dialog open. */
@@ -85,12 +87,12 @@ export class DialogController {
   };
 }
 
-/** The focusable controls a slot shows: what the page put in it, else its fallback. */
+/** The focusable controls a slot shows: what the page put in it, else its fallback (`flatten`). */
 function slotted(slot: HTMLSlotElement): HTMLElement[] {
-  const assigned = slot.assignedElements({ flatten: true });
-  const shown = assigned.length ? assigned : [...slot.children];
-  return shown.flatMap((node) => [
-    ...(node.matches(FOCUSABLE) ? [node as HTMLElement] : []),
-    ...node.querySelectorAll<HTMLElement>(FOCUSABLE),
-  ]);
+  return slot
+    .assignedElements({ flatten: true })
+    .flatMap((node) => [
+      ...(node.matches(FOCUSABLE) ? [node as HTMLElement] : []),
+      ...node.querySelectorAll<HTMLElement>(FOCUSABLE),
+    ]);
 }
