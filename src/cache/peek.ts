@@ -71,15 +71,8 @@ async function peekRecords(): Promise<Peeked> {
         const avatar = store.get(`${AVATAR_PREFIX}${current.result}`);
         avatar.onsuccess = () => (found.avatar = avatar.result as Timed | undefined);
       };
-      const pending = store.getAllKeys(
-        IDBKeyRange.bound(PENDING_PREFIX, `${PENDING_PREFIX}\uffff`),
-      );
-      pending.onsuccess = () => {
-        for (const key of pending.result) {
-          const record = store.get(key);
-          record.onsuccess = () => found.pending.push(record.result as Timed);
-        }
-      };
+      const pending = store.getAll(IDBKeyRange.bound(PENDING_PREFIX, `${PENDING_PREFIX}\uffff`));
+      pending.onsuccess = () => (found.pending = pending.result as Timed[]);
       transaction.oncomplete = () => settle(db, () => resolve(found));
       transaction.onerror = transaction.onabort = () =>
         settle(db, () => reject(transaction.error ?? new Error('IndexedDB refused to read')));
