@@ -89,10 +89,11 @@ export class CameraController implements ReactiveController {
     this.#release();
   }
 
-  /** A photo that could not be taken: the camera stops and shows `error` ("Try again" starts it). */
+  /** The camera gives no photo: it stops, shows `error` ("Try again" starts it) and tells `onError`. */
   fail(error: FashnError): void {
     this.stop();
     this.error = error;
+    this.options.onError(error);
   }
 
   /** Moves to the next camera when there are several. */
@@ -179,10 +180,7 @@ export class CameraController implements ReactiveController {
       }
     } catch (cause) {
       if (generation !== this.#generation) return;
-      this.#wanted = false;
-      this.#release();
-      this.error = cameraError(cause);
-      this.options.onError(this.error);
+      this.fail(cameraError(cause));
     }
     this.host.requestUpdate();
   }

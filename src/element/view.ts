@@ -530,7 +530,6 @@ export class TryOnView extends ControllerHost {
           ? cause
           : new FashnError({ code: 'camera-unavailable', step: 'capture', cause });
       this.#camera.fail(error);
-      this.#report(error);
     } finally {
       this.#preparing = false;
     }
