@@ -124,7 +124,6 @@ export function record(el: EventTarget): Recorded[] {
   return seen;
 }
 
-/** Every track of every stream getUserMedia handed out since `install()`. */
 /**
  * getUserMedia lives on `MediaDevices.prototype` here, not on `navigator.mediaDevices`:
  * WebKit may collect that object's wrapper during a test and hand out a fresh one
