@@ -57,10 +57,13 @@ export function minifyLitTemplates(source, fileName = 'file.ts') {
   return result;
 }
 
+/** The sources whose Lit templates are minified: the element's. */
+export const LIT_SOURCES = /src[\\/]element[\\/].*\.ts$/;
+
 export const minifyLitTemplatesPlugin = {
   name: 'minify-lit-templates',
   setup(build) {
-    build.onLoad({ filter: /src[\\/]element[\\/].*\.ts$/ }, async (args) => {
+    build.onLoad({ filter: LIT_SOURCES }, async (args) => {
       const source = await readFile(args.path, 'utf8');
       return { contents: minifyLitTemplates(source, args.path), loader: 'ts' };
     });

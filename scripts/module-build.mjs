@@ -15,12 +15,10 @@ import { gzipSync } from 'node:zlib';
 import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { transform } from 'esbuild';
-import { minifyLitTemplates } from './minify-lit-templates.mjs';
+import { LIT_SOURCES, minifyLitTemplates } from './minify-lit-templates.mjs';
 import { terserPass } from './terser-pass.mjs';
 
 const encoder = new TextEncoder();
-/** The Lit templates the plugin minifies: the element's (as in the esbuild builds). */
-const LIT_SOURCES = /src[\\/]element[\\/].*\.ts$/;
 
 /** Rollup plugin: TypeScript through esbuild, `./x.js` imports found as `./x.ts`. */
 function typescript() {
@@ -65,8 +63,8 @@ export async function buildModuleScript({ root, input, outdir = 'dist', external
     !id.startsWith('.') &&
     !isAbsolute(id) &&
     external.some((name) => (name.endsWith('/*') ? id.startsWith(name.slice(0, -1)) : id === name));
-  /** Modules some chunk imports dynamically: a lazy chunk's entry point is among its modules. */
-  const lazy = new Set();
+  /** Each module imported dynamically, with the modules that import it so. */
+  const lazy = new Map();
   const bundle = await rollup({
     input: Object.fromEntries(
       Object.entries(input).map(([name, file]) => [name, join(root, file)]),
@@ -78,7 +76,8 @@ export async function buildModuleScript({ root, input, outdir = 'dist', external
       {
         name: 'lazy-entries',
         moduleParsed(info) {
-          for (const id of info.dynamicallyImportedIds) lazy.add(id);
+          for (const id of info.dynamicallyImportedIds)
+            lazy.set(id, [...(lazy.get(id) ?? []), info.id]);
         },
       },
     ],
@@ -97,6 +96,19 @@ export async function buildModuleScript({ root, input, outdir = 'dist', external
   });
   await bundle.close();
 
+  /**
+   * The module a lazy chunk is loaded for, when the chunk also holds modules for the
+   * chunks it loads (then it has no facade of its own): the one imported dynamically
+   * from another chunk.
+   */
+  const lazyEntryOf = (chunk) => {
+    const entries = chunk.moduleIds.filter((id) =>
+      lazy.get(id)?.some((importer) => !chunk.moduleIds.includes(importer)),
+    );
+    if (entries.length !== 1)
+      throw new Error(`${chunk.fileName}: ${entries.length} lazy entries (${entries.join(', ')})`);
+    return entries[0];
+  };
   const source = (id) => relative(root, id).split('\\').join('/');
   const out = (fileName) => `${outdir}/${fileName}`;
   const outputs = {};
@@ -109,16 +121,14 @@ export async function buildModuleScript({ root, input, outdir = 'dist', external
     files.push({ path, contents: encoder.encode(chunk.code) });
     if (chunk.map)
       files.push({ path: `${path}.map`, contents: encoder.encode(chunk.map.toString()) });
-    // A lazy chunk that also holds modules for the chunks it loads has no facade of its own.
     const entryPoint =
-      chunk.facadeModuleId ??
-      (chunk.isDynamicEntry ? chunk.moduleIds.find((id) => lazy.has(id)) : undefined);
+      chunk.facadeModuleId ?? (chunk.isDynamicEntry ? lazyEntryOf(chunk) : undefined);
     outputs[out(chunk.fileName)] = {
       imports: [
         ...chunk.imports
           .filter((file) => built.has(file))
           .map((file) => ({ path: out(file), kind: 'import-statement' })),
-        ...chunk.dynamicImports
+        ...[...new Set(chunk.dynamicImports)]
           .filter((file) => built.has(file))
           .map((file) => ({ path: out(file), kind: 'dynamic-import' })),
       ],
@@ -162,7 +172,7 @@ export function waterfalls(outputs) {
 /** The photo check loads when a photo reaches review: reported on its own, beside the whole. */
 const REVIEW_CHECK = 'src/element/photo-check.ts';
 /** The file pipeline (validation, header, EXIF, decoding) loads when a shopper chooses a file. */
-const FILE_PIPELINE = ['src/capture/normalize.ts', 'src/capture/image-header.ts'];
+const FILE_PIPELINE = ['src/capture/normalize.ts'];
 
 /**
  * What a shopper downloads, each file gzipped on its own (-9) as it travels, from a
