@@ -147,14 +147,14 @@ function outputBytes(seed: number): Blob {
  * of its own: the page opens the store (its purge of expired records), reads the current
  * avatar and lists predictions in flight, as the element does on connect. `keyed`: the
  * bytes under keys of their own (as the store writes them now); `inline`: the bytes inside
- * the records (as it wrote them before), which the same code still reads. Median ms of
- * `runs` fresh stores.
+ * the records (as it wrote them before), which the same code still reads. The ms of
+ * each of `runs` fresh stores.
  */
 export async function cacheReadWith(
   layout: 'keyed' | 'inline',
   count: number,
   runs: number,
-): Promise<number> {
+): Promise<number[]> {
   const useStore = createStore(`bench-${layout}-${Date.now()}`, STORE_NAME);
   const now = Date.now();
   const writer = await openTryOnStore({ useStore });
@@ -189,7 +189,7 @@ export async function cacheReadWith(
     times.push(performance.now() - started);
   }
   await writer.forgetAll();
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+  return times;
 }
 
 declare global {
