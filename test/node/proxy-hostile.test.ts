@@ -22,16 +22,24 @@ const PHOTO = solidJpegDataUrl(24, 24, [200, 150, 120]);
 const { serve, closeAll } = serverPool();
 afterEach(closeAll);
 
-async function setup(options: Partial<FashnProxyOptions> = {}) {
+/**
+ * The emulator as FASHN and the proxy in front of it, mounted as a Node server runs it:
+ * `node` (createFashnProxyNodeHandler, the default) or `web` (the web handler through
+ * toNodeHandler).
+ */
+async function setup(options: Partial<FashnProxyOptions> = {}, mount: 'node' | 'web' = 'node') {
   const emulator = createFashnEmulator({ speed: 0.01, jitter: 0, apiKey: KEY });
   const fashn = await serve(toNodeHandler((request) => emulator.handle(request)));
-  const proxy = createFashnProxyNodeHandler({
+  const config: FashnProxyOptions = {
     apiKey: KEY,
     upstream: `${fashn}/v1`,
     rateLimit: false,
     ...options,
-  });
-  const url = await serve((req, res) => void proxy(req, res));
+  };
+  const node = mount === 'node' ? createFashnProxyNodeHandler(config) : undefined;
+  const url = await serve(
+    node ? (req, res) => void node(req, res) : toNodeHandler(createFashnProxy(config)),
+  );
   const runBody = (inputs: Record<string, unknown> = {}) =>
     JSON.stringify({ model_name: 'face-to-model', inputs: { face_image: PHOTO, ...inputs } });
   const run = async () => {
@@ -146,29 +154,16 @@ describe('hostile bodies', () => {
       pump();
     });
 
-  it('stops reading a body over the limit: 413 and the connection closes before the rest is sent', async () => {
-    const { url } = await setup({ maxBodyBytes: 64 * 1024 });
-    const result = await flood(`${url}/run`);
-    assert.equal(result.status, 413);
-    assert.ok(result.sent < 10 * 1024 * 1024, `sent ${result.sent} bytes before the refusal`);
-  });
-
-  it('the web handler mounted with toNodeHandler stops reading a refused body too', async () => {
-    const emulator = createFashnEmulator({ speed: 0.01, jitter: 0, apiKey: KEY });
-    const fashn = await serve(toNodeHandler((request) => emulator.handle(request)));
-    const proxy = createFashnProxy({
-      apiKey: KEY,
-      upstream: `${fashn}/v1`,
-      rateLimit: false,
-      maxBodyBytes: 64 * 1024,
+  for (const mount of ['node', 'web'] as const) {
+    it(`${mount} mount: stops reading a body over the limit, 413, the connection closes before the rest is sent`, async () => {
+      const { url } = await setup({ maxBodyBytes: 64 * 1024 }, mount);
+      const result = await flood(`${url}/run`);
+      assert.equal(result.status, 413);
+      assert.ok(result.sent < 10 * 1024 * 1024, `sent ${result.sent} bytes before the refusal`);
+      // The proxy serves on.
+      assert.equal((await fetch(`${url}/run`, { method: 'POST', body: '{}' })).status, 400);
     });
-    const url = await serve(toNodeHandler(proxy));
-    const result = await flood(`${url}/run`);
-    assert.equal(result.status, 413);
-    assert.ok(result.sent < 10 * 1024 * 1024, `sent ${result.sent} bytes before the refusal`);
-    // The proxy serves on.
-    assert.equal((await fetch(`${url}/run`, { method: 'POST', body: '{}' })).status, 400);
-  });
+  }
 });
 
 describe('hostile or broken upstream answers', () => {
