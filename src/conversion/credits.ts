@@ -64,6 +64,19 @@ export class CreditsCheck {
     return entry.answer;
   }
 
+  /**
+   * Keeps an answer learned another way (a run refused with `OutOfCredits`) as if the
+   * endpoint had given it: the page's other elements, and this one's next opening, say
+   * so at once instead of asking for a selfie. Kept as briefly as an asked answer.
+   */
+  learn(proxyUrl: string, answer: CreditsAnswer): void {
+    this.#answers.set(creditsUrl(proxyUrl), {
+      at: this.#now(),
+      answer: Promise.resolve(answer),
+      settled: answer,
+    });
+  }
+
   /** The fresh answer for `proxyUrl` if it has already arrived (no request), else undefined. */
   peek(proxyUrl: string): CreditsAnswer | undefined {
     const kept = this.#answers.get(creditsUrl(proxyUrl));

@@ -364,7 +364,8 @@ export class TryOnView extends ControllerHost {
       error: this.#error && {
         message: this.#error.message,
         retriable: this.#error.retriable,
-        unavailable: this.#error.code === 'out-of-credits' && this.#error.step === 'config',
+        // Nothing the shopper can do (no credits, the shop's key refused): no retake offered.
+        unavailable: this.#error.code === 'out-of-credits' || this.#error.code === 'unauthorized',
       },
       dragOver: this.#dragOver,
       outputFormat: this.#config.outputFormat,
@@ -572,6 +573,9 @@ export class TryOnView extends ControllerHost {
         throw this.#canceled(outcome.step);
       }
       case 'failed': {
+        // The page's elements stop asking for selfies (for a minute, as an asked answer).
+        if (outcome.error.code === 'out-of-credits')
+          this.#creditsCheck.learn(this.#proxyUrl, 'unavailable');
         const error = this.#localize(outcome.error, outcome.step);
         this.#error = error;
         this.#failedStep = outcome.step;

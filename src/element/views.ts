@@ -233,7 +233,7 @@ const STEPS: Record<FashnState, (v: ViewModel, a: ViewActions) => TemplateResult
   },
   error: ({ t, error }, a) =>
     error?.unavailable
-      ? // Known before the selfie (the proxy's credits): nothing to retry or retake.
+      ? // No credits or a refused key: nothing to retry or retake; the page sells as usual.
         html`${heading(t.unavailable)}
           <p class="error" role="alert" part="error">${t.unavailableBody}</p>`
       : html`${heading(t.errorTitle)}

@@ -72,12 +72,13 @@ describe('<fashn-try-on> errors and their ways out', () => {
     ).to.equal(true);
   });
 
-  it('out of credits: error state, not retriable, Retake and Close offered', async () => {
-    const { el, failure, errors } = await failWith({
-      kind: 'run',
-      status: 429,
-      body: { error: 'OutOfCredits', message: 'No credits' },
-    });
+  it('out of credits: "unavailable", nothing to retry or retake; the page stops asking for selfies', async () => {
+    // A proxy URL of its own: what the page learns here stays out of the other tests.
+    const proxy = { 'proxy-url': '/shop-proxy/same-out-of-credits/' };
+    const { el, failure, errors } = await failWith(
+      { kind: 'run', status: 429, body: { error: 'OutOfCredits', message: 'No credits' } },
+      proxy,
+    );
     expect(failure.code).to.equal('out-of-credits');
     expect(errors[0]).to.include({
       code: 'out-of-credits',
@@ -87,11 +88,45 @@ describe('<fashn-try-on> errors and their ways out', () => {
     });
     expect(failure.message).to.equal(errors[0].message);
     expect(el.state).to.equal('error');
+    expect(el.shadowRoot!.querySelector('h2')!.textContent).to.equal(
+      'Try-on is unavailable right now',
+    );
     expect(alertText(el)).to.match(/try again later/i);
     expect(control(el, 'Try again')).to.equal(undefined);
-    expect(control(el, 'Retake')).to.not.equal(undefined);
+    expect(control(el, 'Retake')).to.equal(undefined);
+    await expect(el).to.be.accessible();
     await press(el, 'Close');
     expect(el.state).to.equal('idle');
+    // The proxy forgets (as one without a credits endpoint never knew): the page itself
+    // learned from the run. This element opened again, and another on the page, say
+    // "unavailable" at once: no consent, no camera, no run.
+    await resetEmulator();
+    const other = await mount({ 'garment-image': garment, layout: 'inline', ...proxy });
+    for (const element of [el, other]) {
+      const states = record(element);
+      await press(element, 'Try it on');
+      await waitForState(element, 'error');
+      expect(
+        states.filter((e) => e.type === 'fashn-state-change').map((e) => e.detail.state),
+      ).to.deep.equal(['error']);
+      expect(element.shadowRoot!.querySelector('h2')!.textContent).to.equal(
+        'Try-on is unavailable right now',
+      );
+    }
+    expect((await emulatorLog()).filter((r) => r.kind === 'run')).to.have.length(0);
+  });
+
+  it('a refused key: "unavailable" too, nothing to retake', async () => {
+    const { el, errors } = await failWith({
+      kind: 'run',
+      status: 401,
+      body: { error: 'UnauthorizedAccess', message: 'Unauthorized: Invalid token' },
+    });
+    expect(errors[0]).to.include({ code: 'unauthorized', retriable: false });
+    expect(el.shadowRoot!.querySelector('h2')!.textContent).to.equal(
+      'Try-on is unavailable right now',
+    );
+    expect(control(el, 'Retake')).to.equal(undefined);
   });
 
   it('unauthorized proxy answer is reported as unauthorized', async () => {

@@ -168,4 +168,18 @@ describe('credits check', () => {
     assert.equal(first.headers['x-shop'], 'a');
     assert.equal(first.headers.accept, 'application/json');
   });
+  it('an answer learned from a refused run is kept like an asked one: no request while fresh', async () => {
+    replies.set('/learned', json(200, '{"available":true}'));
+    let now = 5_000;
+    const check = new CreditsCheck({ now: () => now, ttlMs: 60_000 });
+    const count = () => seen.filter((s) => s.url === '/learned/credits').length;
+    check.learn(`${shopBase}/learned/`, 'unavailable');
+    assert.equal(check.peek(`${shopBase}/learned`), 'unavailable');
+    assert.equal(await check.check(`${shopBase}/learned`), 'unavailable');
+    assert.equal(count(), 0, 'the endpoint is not asked while the learned answer is fresh');
+    now += 61_000;
+    assert.equal(check.peek(`${shopBase}/learned`), undefined, 'stale: a top-up shows');
+    assert.equal(await check.check(`${shopBase}/learned`), 'available');
+    assert.equal(count(), 1);
+  });
 });
