@@ -3,6 +3,7 @@
 // static text between `${…}` is touched, found with TypeScript's parser, so
 // nested templates and interpolations pass through unchanged.
 import { readFile } from 'node:fs/promises';
+import MagicString from 'magic-string';
 import ts from 'typescript';
 
 /** CSS without comments and without whitespace where CSS ignores it. */
@@ -27,10 +28,14 @@ export function minifyHtml(text) {
 
 const MINIFIERS = { css: minifyCss, html: minifyHtml, svg: minifyHtml };
 
-/** `source` with the static text of every css/html/svg tagged template minified. */
-export function minifyLitTemplates(source, fileName = 'file.ts') {
+/**
+ * `source` with the static text of every css/html/svg tagged template minified, and the
+ * source map of that step (so positions after a shortened template still lead back to
+ * their line in `fileName`).
+ */
+export function minifyLitTemplatesMapped(source, fileName = 'file.ts') {
   const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true);
-  const edits = [];
+  const result = new MagicString(source);
   const visit = (node) => {
     if (ts.isTaggedTemplateExpression(node) && ts.isIdentifier(node.tag)) {
       const minify = MINIFIERS[node.tag.text];
@@ -43,18 +48,26 @@ export function minifyLitTemplates(source, fileName = 'file.ts') {
           // The part's source runs from its opening ` or } to its closing ` or ${.
           const start = part.getStart(file) + 1;
           const end = part.end - (ts.isTemplateHead(part) || ts.isTemplateMiddle(part) ? 2 : 1);
-          edits.push({ start, end, text: minify(source.slice(start, end)) });
+          const text = source.slice(start, end);
+          const minified = minify(text);
+          if (minified === text) continue;
+          if (minified) result.overwrite(start, end, minified);
+          else result.remove(start, end);
         }
       }
     }
     ts.forEachChild(node, visit);
   };
   visit(file);
-  let result = source;
-  for (const { start, end, text } of edits.sort((a, b) => b.start - a.start)) {
-    result = result.slice(0, start) + text + result.slice(end);
-  }
-  return result;
+  return {
+    code: result.toString(),
+    map: result.generateMap({ hires: true, source: fileName, includeContent: true }),
+  };
+}
+
+/** `source` with the static text of every css/html/svg tagged template minified. */
+export function minifyLitTemplates(source, fileName = 'file.ts') {
+  return minifyLitTemplatesMapped(source, fileName).code;
 }
 
 /** The sources whose Lit templates are minified: the element's. */

@@ -15,10 +15,21 @@ import { gzipSync } from 'node:zlib';
 import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { transform } from 'esbuild';
-import { LIT_SOURCES, minifyLitTemplates } from './minify-lit-templates.mjs';
+import { LIT_SOURCES, minifyLitTemplatesMapped } from './minify-lit-templates.mjs';
 import { terserPass } from './terser-pass.mjs';
 
 const encoder = new TextEncoder();
+
+/**
+ * Rollup plugin: the element's Lit templates minified (scripts/minify-lit-templates.mjs),
+ * with the map of that step, which Rollup chains to the next.
+ */
+function litTemplates() {
+  return {
+    name: 'lit-templates',
+    transform: (code, id) => (LIT_SOURCES.test(id) ? minifyLitTemplatesMapped(code, id) : null),
+  };
+}
 
 /** Rollup plugin: TypeScript through esbuild, `./x.js` imports found as `./x.ts`. */
 function typescript() {
@@ -31,8 +42,7 @@ function typescript() {
     },
     async transform(code, id) {
       if (!id.endsWith('.ts')) return null;
-      const source = LIT_SOURCES.test(id) ? minifyLitTemplates(code, id) : code;
-      const out = await transform(source, {
+      const out = await transform(code, {
         loader: 'ts',
         sourcefile: id,
         sourcemap: 'external',
@@ -72,6 +82,7 @@ export async function buildModuleScript({ root, input, outdir = 'dist', external
     external: isExternal,
     plugins: [
       nodeResolve({ browser: true, exportConditions: ['production'], rootDir: root }),
+      litTemplates(),
       typescript(),
       {
         name: 'lazy-entries',

@@ -5,7 +5,7 @@
  * make a lazy chunk wait for another is named.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -35,6 +35,20 @@ const sources = {
   'flow.ts': `import { shout } from './shared.js';\nexport const run = () => shout('flow');\nexport const file = () => import('./pipeline.js');\n`,
   'pipeline.ts': `import { shout } from './shared.js';\nexport const read = () => shout('file');\n`,
 };
+// The element's Lit templates are minified before TypeScript: lines after a template
+// must still map to where they are written.
+const card = [
+  'const html = (strings: TemplateStringsArray, ...values: unknown[]) => strings.join(String(values));',
+  'export const card = (name: string) => html`',
+  '  <div class="card">',
+  '    <p>${name}</p>',
+  '  </div>',
+  '`;',
+  "export const after = () => 'after-the-template';",
+  '',
+].join('\n');
+mkdirSync(join(dir, 'src/element'), { recursive: true });
+writeFileSync(join(dir, 'src/element/card.ts'), card);
 for (const [name, text] of Object.entries(sources)) writeFileSync(join(dir, name), text);
 
 const text = (files: { path: string; contents: Uint8Array }[], end: string) =>
@@ -69,6 +83,24 @@ describe('module build', () => {
     });
     assert.equal(position.source?.replace(/^(\.\.\/)+/, ''), 'flow.ts');
     assert.equal(position.line, 2);
+  });
+
+  it('maps a token after a minified Lit template back to its line', async () => {
+    const { files, outputs } = await buildModuleScript({
+      root: dir,
+      input: { card: 'src/element/card.ts' },
+    });
+    const chunk = Object.keys(outputs).find((path) => path.endsWith('card.js'))!;
+    const code = text(files, chunk);
+    assert.ok(code.includes('<div class="card"><p>'), `the template is minified: ${code}`);
+    const lines = code.split('\n');
+    const line = lines.findIndex((l) => l.includes('after-the-template'));
+    const position = originalPositionFor(new TraceMap(text(files, `${chunk}.map`)), {
+      line: line + 1,
+      column: lines[line].indexOf('after-the-template'),
+    });
+    assert.equal(position.source?.replace(/^(\.\.\/)+/, ''), 'src/element/card.ts');
+    assert.equal(position.line, 7);
   });
 
   it('names a lazy chunk that would wait for another', () => {
