@@ -15,6 +15,16 @@ export function testServerMiddleware(port) {
     // OutOfCredits answer (the proxy's /credits says unavailable for 10 minutes).
     proxy: { rateLimit: false, store },
   });
+  const heldCredits = { open: 0, gate: undefined, release: undefined };
+  const holdCredits = () => {
+    heldCredits.gate = new Promise((resolve) => {
+      heldCredits.release = () => {
+        resolve();
+        holdCredits();
+      };
+    });
+  };
+  holdCredits();
   return async (ctx, next) => {
     if (ctx.path === '/emulator/__control/reset') await store.delete(OUT_OF_CREDITS_KEY);
     // A shop-written proxy whose optional credits endpoint says try-on is
@@ -24,11 +34,25 @@ export function testServerMiddleware(port) {
       ctx.body = { available: false };
       return undefined;
     }
-    // A shop's proxy whose credits endpoint is slow (1.5 s) and says nothing in the
-    // end; everything else is the reference proxy's.
+    // A shop's proxy whose credits endpoint holds its answer (`{}`, which says nothing)
+    // until a test releases it; `__held` counts the credits requests open now (held,
+    // neither answered nor given up by the browser). Everything else is the reference
+    // proxy's.
     if (ctx.path.startsWith('/shop-proxy/slow-credits/')) {
+      if (ctx.path.endsWith('/__held')) {
+        ctx.body = { open: heldCredits.open };
+        return undefined;
+      }
+      if (ctx.path.endsWith('/__release')) {
+        heldCredits.release();
+        ctx.body = {};
+        return undefined;
+      }
       if (ctx.path.endsWith('/credits')) {
-        await new Promise((resolve) => setTimeout(resolve, 1500));
+        heldCredits.open += 1;
+        const closed = new Promise((resolve) => ctx.res.once('close', resolve));
+        await Promise.race([heldCredits.gate, closed]);
+        heldCredits.open -= 1;
         ctx.set('cache-control', 'no-store');
         ctx.body = {};
         return undefined;
