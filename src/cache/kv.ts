@@ -1,19 +1,9 @@
 /**
  * The two key-value backends of the element's memory: the element's own
- * IndexedDB store (through idb-keyval) and a Map for the page's life, used when
+ * IndexedDB store (an idb-keyval store) and a Map for the page's life, used when
  * IndexedDB is missing, refuses or fails (private modes, blocked storage, quota).
  */
-import {
-  clear,
-  createStore,
-  delMany,
-  get,
-  getMany,
-  keys,
-  set,
-  setMany,
-  type UseStore,
-} from 'idb-keyval';
+import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
 
 import { DB_NAME, STORE_NAME } from './memory.js';
 
@@ -72,29 +62,43 @@ const unpack = (value: unknown) =>
   );
 
 /**
- * IndexedDB through idb-keyval, by default in `fashn-try-on`/`kv`. The database
+ * IndexedDB through an idb-keyval store, by default `fashn-try-on`/`kv`. The database
  * is opened on first use; `indexedDB.open` throwing becomes a rejection. Blobs
- * are kept as their bytes (see `pack`).
+ * are kept as their bytes (see `pack`). The operations are idb-keyval's, written
+ * against the store directly: its own carry a default database and a cursor
+ * fallback for browsers without `getAllKeys`, neither of which this memory uses.
  */
 export function idbKeyValue(store?: UseStore): KeyValue {
   let use = store;
   const db = () => (use ??= createStore(DB_NAME, STORE_NAME));
+  /** `change` in one read-write transaction, settled when the transaction is. */
+  const write = (change: (store: IDBObjectStore) => void) =>
+    db()('readwrite', (store) => {
+      change(store);
+      return promisifyRequest(store.transaction);
+    });
+  const setMany = async (entries: [string, unknown][]) => {
+    const packed = (await pack(entries)) as [string, unknown][];
+    return write((store) => packed.forEach(([key, value]) => store.put(value, key)));
+  };
+  const keys = async () =>
+    (await db()('readonly', (store) => promisifyRequest(store.getAllKeys()))) as string[];
+  const entries = async (wanted?: string[]) => {
+    const chosen = wanted ?? (await keys());
+    const values = await db()('readonly', (store) =>
+      Promise.all(chosen.map((key) => promisifyRequest<unknown>(store.get(key)))),
+    );
+    return (await unpack(chosen.map((key, i) => [key, values[i]]))) as [string, unknown][];
+  };
   return {
     persistent: true,
-    get: async <T>(key: string) => (await unpack(await get(key, db()))) as T | undefined,
-    set: async (key, value) => set(key, await pack(value), db()),
-    setMany: async (entries) => setMany((await pack(entries)) as [string, unknown][], db()),
-    delMany: async (keys) => delMany(keys, db()),
-    keys: () => keys<string>(db()),
-    entries: async (wanted) => {
-      wanted ??= await keys<string>(db());
-      const values = await getMany<unknown>(wanted, db());
-      return (await unpack(wanted.map((key, i): [string, unknown] => [key, values[i]]))) as [
-        string,
-        unknown,
-      ][];
-    },
-    clear: async () => clear(db()),
+    get: async <T>(key: string) => (await entries([key]))[0]?.[1] as T | undefined,
+    set: (key, value) => setMany([[key, value]]),
+    setMany,
+    delMany: async (keys) => write((store) => keys.forEach((key) => store.delete(key))),
+    keys,
+    entries,
+    clear: async () => write((store) => store.clear()),
   };
 }
 
