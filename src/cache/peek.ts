@@ -22,26 +22,26 @@ interface Timed {
 /** What the peek needs: the current avatar's record and the predictions in flight. */
 interface Peeked {
   avatar?: Timed;
-  pending: Timed[];
+  pending?: Timed[];
 }
 
 /**
  * The current avatar's record and the `pending:` records, read by key (never the
- * results, whose images can be many megabytes). No database yet means nothing kept:
- * it is not created (a product page writes nothing to a shopper's storage before
- * anyone asks).
+ * results, whose images can be many megabytes); undefined when IndexedDB cannot
+ * tell (refuses or gives no answer). No database yet means nothing kept: it is not
+ * created (a product page writes nothing to a shopper's storage before anyone asks).
  */
-async function peekRecords(): Promise<Peeked> {
+async function peekRecords(): Promise<Peeked | undefined> {
   // Not listed: never written (WebKit keeps the name of a database even when its creation
   // is aborted, so it is not opened at all).
   const known = await indexedDB.databases?.().catch(() => undefined);
-  if (known && !known.some((db) => db.name === DB_NAME)) return { pending: [] };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('IndexedDB gave no answer')), 3000);
-    const settle = (db: IDBDatabase | undefined, outcome: () => void) => {
+  if (known && !known.some((db) => db.name === DB_NAME)) return {};
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), 3000);
+    const settle = (db: IDBDatabase | undefined, found?: Peeked) => {
       clearTimeout(timer);
       db?.close();
-      outcome();
+      resolve(found);
     };
     let fresh = false;
     const open = indexedDB.open(DB_NAME);
@@ -49,20 +49,15 @@ async function peekRecords(): Promise<Peeked> {
       fresh = true;
       open.transaction?.abort();
     };
-    open.onerror = () =>
-      settle(undefined, () =>
-        fresh
-          ? resolve({ pending: [] })
-          : reject(open.error ?? new Error('IndexedDB refused to open')),
-      );
+    open.onerror = () => settle(undefined, fresh ? {} : undefined);
     open.onsuccess = () => {
       const db = open.result;
-      const found: Peeked = { pending: [] };
+      const found: Peeked = {};
       let transaction: IDBTransaction;
       try {
         transaction = db.transaction(STORE_NAME);
-      } catch (error) {
-        return settle(db, () => reject(error instanceof Error ? error : new Error(String(error))));
+      } catch {
+        return settle(db);
       }
       const store = transaction.objectStore(STORE_NAME);
       const current = store.get(CURRENT_KEY);
@@ -73,9 +68,8 @@ async function peekRecords(): Promise<Peeked> {
       };
       const pending = store.getAll(IDBKeyRange.bound(PENDING_PREFIX, `${PENDING_PREFIX}\uffff`));
       pending.onsuccess = () => (found.pending = pending.result as Timed[]);
-      transaction.oncomplete = () => settle(db, () => resolve(found));
-      transaction.onerror = transaction.onabort = () =>
-        settle(db, () => reject(transaction.error ?? new Error('IndexedDB refused to read')));
+      transaction.oncomplete = () => settle(db, found);
+      transaction.onerror = transaction.onabort = () => settle(db);
     };
   });
 }
@@ -93,9 +87,10 @@ export async function holdsWork(
   try {
     if (memory) return !!(await memory.getAvatar()) || (await memory.listPending()).length > 0;
     if (!remember) return false;
-    const { avatar, pending } = await peekRecords();
-    if ((avatar?.expiresAt ?? 0) > now) return true;
-    return pending.some((record) => (record?.startedAt ?? 0) > now - RESUME_WINDOW_MS);
+    const found = await peekRecords();
+    if (!found) return true;
+    if ((found.avatar?.expiresAt ?? 0) > now) return true;
+    return !!found.pending?.some((record) => (record?.startedAt ?? 0) > now - RESUME_WINDOW_MS);
   } catch {
     return true;
   }
