@@ -306,10 +306,11 @@ export class TryOnStore implements TryOnMemory {
     return this.#use(async (kv) => {
       const since = this.#now() - RESUME_WINDOW_MS;
       const ids = (await kv.keys()).filter((id) => id.startsWith(PENDING_PREFIX));
+      // Only pending records have these keys; one listed but gone by the time it is read
+      // (another tab cleared it) reads undefined.
       return (await kv.entries(ids))
-        .filter(isRecord)
-        .map(([, record]) => record)
-        .filter((r): r is PendingRecord => r.kind === 'pending' && r.startedAt > since)
+        .map(([, record]) => record as PendingRecord | undefined)
+        .filter((r): r is PendingRecord => r !== undefined && r.startedAt > since)
         .sort((a, b) => b.startedAt - a.startedAt)
         .map(({ kind: _kind, ...pending }) => pending);
     });
