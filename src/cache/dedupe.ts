@@ -27,6 +27,11 @@ interface Shared {
 
 const inFlight = new Map<string, Shared>();
 
+/** Stops sharing `entry` (finished or abandoned), unless new work already holds its key. */
+function forget(key: string, entry: Shared): void {
+  if (inFlight.get(key) === entry) inFlight.delete(key);
+}
+
 /**
  * Runs `work(signal)` for `key` unless it is running already on this page (then
  * its promise is shared) and, across tabs, inside the lock `fashn-try-on:<key>`
@@ -49,9 +54,7 @@ export function shareWork<T>(
     const entry: Shared = {
       controller,
       callers: 0,
-      promise: started.finally(() => {
-        if (inFlight.get(key) === entry) inFlight.delete(key);
-      }),
+      promise: started.finally(() => forget(key, entry)),
     };
     inFlight.set(key, (shared = entry));
   }
@@ -63,7 +66,7 @@ export function shareWork<T>(
     const onAbort = () => {
       reject(signal.reason);
       if (--entry.callers > 0) return;
-      if (inFlight.get(key) === entry) inFlight.delete(key);
+      forget(key, entry);
       entry.controller.abort(signal.reason);
     };
     signal.addEventListener('abort', onAbort, { once: true });
