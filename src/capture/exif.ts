@@ -8,6 +8,10 @@
 const ORIENTATION_TAG = 0x0112;
 const TYPE_SHORT = 3;
 const TYPE_LONG = 4;
+/** "II" then 42 as a little-endian 16-bit number. */
+const TIFF_LITTLE_ENDIAN = 0x49492a00;
+/** "MM" then 42 as a big-endian 16-bit number. */
+const TIFF_BIG_ENDIAN = 0x4d4d002a;
 /** Real IFD0s hold a few dozen entries; a larger count means garbage. */
 const MAX_IFD_ENTRIES = 1000;
 
@@ -47,11 +51,10 @@ export function readExifOrientation(
   end = Math.min(end, bytes.length);
   if (start < 0 || end - start < 8) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let littleEndian: boolean;
-  if (bytes[start] === 0x49 && bytes[start + 1] === 0x49) littleEndian = true;
-  else if (bytes[start] === 0x4d && bytes[start + 1] === 0x4d) littleEndian = false;
-  else return undefined;
-  if (view.getUint16(start + 2, littleEndian) !== 42) return undefined;
+  // The TIFF header: the byte order ("II" little-endian, "MM" big-endian), then 42 in it.
+  const signature = view.getUint32(start);
+  if (signature !== TIFF_LITTLE_ENDIAN && signature !== TIFF_BIG_ENDIAN) return undefined;
+  const littleEndian = signature === TIFF_LITTLE_ENDIAN;
 
   const ifd0 = start + view.getUint32(start + 4, littleEndian);
   if (ifd0 < start + 8 || ifd0 + 2 > end) return undefined;
