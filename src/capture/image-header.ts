@@ -29,8 +29,8 @@ export interface ImageHeader {
  * left undefined; bytes that are no known image give format `'unknown'`.
  */
 export function readImageHeader(bytes: Uint8Array): ImageHeader {
-  const format = sniffFormat(bytes);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const format = sniffFormat(bytes, view);
   const header: ImageHeader = { format, orientation: 1 };
   switch (format) {
     case 'jpeg':
@@ -67,7 +67,7 @@ export function isImageComplete(bytes: Uint8Array, format: ImageFormat): boolean
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (format) {
     case 'jpeg':
-      return jpegComplete(bytes);
+      return jpegComplete(bytes, view);
     case 'png':
       return pngComplete(bytes, view);
     case 'gif':
@@ -86,29 +86,27 @@ export function isImageComplete(bytes: Uint8Array, format: ImageFormat): boolean
 
 // ---------------------------------------------------------------- sniffing
 
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const AVIF_BRANDS = new Set(['avif', 'avis']);
 const HEIC_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx']);
 /** Generic HEIF brands: an AVIF says so in its compatible brands, anything else is HEIF. */
 const HEIF_BRANDS = new Set(['mif1', 'msf1', 'mif2', 'heif']);
 
-function sniffFormat(bytes: Uint8Array): ImageFormat {
-  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'jpeg';
-  if (startsWith(bytes, PNG_SIGNATURE)) return 'png';
+function sniffFormat(bytes: Uint8Array, view: DataView): ImageFormat {
+  if (ascii(bytes, 0, 3) === '\xff\xd8\xff') return 'jpeg';
+  if (ascii(bytes, 0, 8) === '\x89PNG\r\n\x1a\n') return 'png';
   if (ascii(bytes, 0, 6) === 'GIF87a' || ascii(bytes, 0, 6) === 'GIF89a') return 'gif';
   if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 4) === 'WEBP') return 'webp';
   if (ascii(bytes, 0, 2) === 'BM' && bytes.length >= 14) return 'bmp';
-  if (ascii(bytes, 4, 4) === 'ftyp') return isoBmffFormat(bytes);
+  if (ascii(bytes, 4, 4) === 'ftyp') return isoBmffFormat(bytes, view);
   if (looksLikeSvg(bytes)) return 'svg';
   return 'unknown';
 }
 
-function isoBmffFormat(bytes: Uint8Array): ImageFormat {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+function isoBmffFormat(bytes: Uint8Array, view: DataView): ImageFormat {
   const major = ascii(bytes, 8, 4);
   if (AVIF_BRANDS.has(major)) return 'avif';
   if (HEIC_BRANDS.has(major)) return 'heic';
-  const boxSize = bytes.length >= 4 ? view.getUint32(0) : 0;
+  const boxSize = view.getUint32(0); // 'ftyp' at 4 was read, so the size is there
   const brands = [major];
   for (let at = 16; at + 4 <= Math.min(boxSize, bytes.length); at += 4)
     brands.push(ascii(bytes, at, 4));
@@ -119,10 +117,7 @@ function isoBmffFormat(bytes: Uint8Array): ImageFormat {
 
 /** An SVG document: its first element (after an XML declaration, comments and a doctype) is `<svg`. */
 function looksLikeSvg(bytes: Uint8Array): boolean {
-  let text = ascii(bytes, 0, Math.min(bytes.length, 4096)).replace(
-    /^\uFEFF|^\u00EF\u00BB\u00BF/,
-    '',
-  );
+  let text = ascii(bytes, 0, 4096).replace(/^\uFEFF|^\u00EF\u00BB\u00BF/, '');
   const prolog = /^\s*(<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>[]*(\[[\s\S]*?\])?\s*>)/i;
   for (let match = prolog.exec(text); match; match = prolog.exec(text)) {
     text = text.slice(match[0].length);
@@ -193,8 +188,7 @@ function readJpeg(bytes: Uint8Array, view: DataView, header: ImageHeader): void 
   setExif(header, layout.exif);
 }
 
-function jpegComplete(bytes: Uint8Array): boolean {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+function jpegComplete(bytes: Uint8Array, view: DataView): boolean {
   const { scanStart } = walkJpeg(bytes, view);
   if (scanStart < 0) return false;
   // In the scan data a 0xFF byte is always stuffed (FF 00) or a restart
@@ -289,7 +283,7 @@ function gifComplete(bytes: Uint8Array): boolean {
 
 function readWebp(bytes: Uint8Array, view: DataView, header: ImageHeader): void {
   const first = ascii(bytes, 12, 4);
-  if (first === 'VP8 ' && bytes.length >= 30 && startsWith(bytes, [0x9d, 0x01, 0x2a], 23)) {
+  if (first === 'VP8 ' && bytes.length >= 30 && ascii(bytes, 23, 3) === '\x9d\x01\x2a') {
     setSize(header, view.getUint16(26, true) & 0x3fff, view.getUint16(28, true) & 0x3fff);
   } else if (first === 'VP8L' && bytes.length >= 25 && bytes[20] === 0x2f) {
     const bits = view.getUint32(21, true);
@@ -426,17 +420,9 @@ function setExif(header: ImageHeader, exif: ExifOrientation | undefined): void {
   header.orientationField = exif.field;
 }
 
-function startsWith(bytes: Uint8Array, prefix: readonly number[], at = 0): boolean {
-  if (bytes.length < at + prefix.length) return false;
-  return prefix.every((byte, index) => bytes[at + index] === byte);
-}
-
 /** Bytes as Latin-1 text ('' past the end). */
 function ascii(bytes: Uint8Array, start: number, length: number): string {
-  const end = Math.min(bytes.length, start + length);
-  let text = '';
-  for (let at = Math.max(0, start); at < end; at++) text += String.fromCharCode(bytes[at]);
-  return text;
+  return String.fromCharCode(...bytes.subarray(start, start + length));
 }
 
 function uint24(bytes: Uint8Array, at: number): number {
