@@ -32,28 +32,7 @@ export function readImageHeader(bytes: Uint8Array): ImageHeader {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const format = sniffFormat(bytes, view);
   const header: ImageHeader = { format, orientation: 1 };
-  switch (format) {
-    case 'jpeg':
-      readJpeg(bytes, view, header);
-      break;
-    case 'png':
-      readPng(bytes, view, header);
-      break;
-    case 'gif':
-      if (bytes.length >= 10) setSize(header, view.getUint16(6, true), view.getUint16(8, true));
-      break;
-    case 'webp':
-      readWebp(bytes, view, header);
-      break;
-    case 'bmp':
-      readBmp(bytes, view, header);
-      break;
-    case 'avif':
-    case 'heic':
-      readIsoBmff(bytes, view, header);
-      break;
-    default:
-  }
+  FORMATS[format]?.read(bytes, view, header);
   return header;
 }
 
@@ -65,24 +44,28 @@ export function readImageHeader(bytes: Uint8Array): ImageHeader {
  */
 export function isImageComplete(bytes: Uint8Array, format: ImageFormat): boolean {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  switch (format) {
-    case 'jpeg':
-      return jpegComplete(bytes, view);
-    case 'png':
-      return pngComplete(bytes, view);
-    case 'gif':
-      return gifComplete(bytes);
-    case 'webp':
-      return bytes.length >= 12 && view.getUint32(4, true) + 8 <= bytes.length;
-    case 'bmp':
-      return bmpComplete(bytes, view);
-    case 'avif':
-    case 'heic':
-      return isoBmffComplete(bytes, view);
-    default:
-      return true;
-  }
+  return FORMATS[format]?.isComplete(bytes, view) ?? true;
 }
+
+/** What this module knows of one format's structure. */
+interface FormatReader {
+  /** Sets the header's dimensions and orientation from what the bytes say. */
+  read(bytes: Uint8Array, view: DataView, header: ImageHeader): void;
+  /** True when the file holds all the structure its header announces. */
+  isComplete(bytes: Uint8Array, view: DataView): boolean;
+}
+
+const ISO_BMFF: FormatReader = { read: readIsoBmff, isComplete: isoBmffComplete };
+
+const FORMATS: Partial<Record<ImageFormat, FormatReader>> = {
+  jpeg: { read: readJpeg, isComplete: jpegComplete },
+  png: { read: readPng, isComplete: pngComplete },
+  gif: { read: readGif, isComplete: gifComplete },
+  webp: { read: readWebp, isComplete: webpComplete },
+  bmp: { read: readBmp, isComplete: bmpComplete },
+  avif: ISO_BMFF,
+  heic: ISO_BMFF,
+};
 
 // ---------------------------------------------------------------- sniffing
 
@@ -258,6 +241,10 @@ function skipGifSubBlocks(bytes: Uint8Array, at: number): number {
   return -1;
 }
 
+function readGif(bytes: Uint8Array, view: DataView, header: ImageHeader): void {
+  if (bytes.length >= 10) setSize(header, view.getUint16(6, true), view.getUint16(8, true));
+}
+
 /** True when the first frame (the one decoders show) is whole. */
 function gifComplete(bytes: Uint8Array): boolean {
   if (bytes.length < 13) return false;
@@ -293,6 +280,10 @@ function readWebp(bytes: Uint8Array, view: DataView, header: ImageHeader): void 
     const hasExif = (bytes[20] & 0x08) !== 0;
     if (hasExif) setExif(header, findWebpExif(bytes, view));
   }
+}
+
+function webpComplete(bytes: Uint8Array, view: DataView): boolean {
+  return bytes.length >= 12 && view.getUint32(4, true) + 8 <= bytes.length;
 }
 
 function findWebpExif(bytes: Uint8Array, view: DataView): ExifOrientation | undefined {
