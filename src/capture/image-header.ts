@@ -87,12 +87,12 @@ function sniffFormat(bytes: Uint8Array, view: DataView): ImageFormat {
 
 function isoBmffFormat(bytes: Uint8Array, view: DataView): ImageFormat {
   const major = ascii(bytes, 8, 4);
-  if (AVIF_BRANDS.has(major)) return 'avif';
-  if (HEIC_BRANDS.has(major)) return 'heic';
-  const boxSize = view.getUint32(0); // 'ftyp' at 4 was read, so the size is there
+  if (HEIC_BRANDS.has(major)) return 'heic'; // even when AVIF is among its compatible brands
+  // The compatible brands follow the minor version, to the end of the ftyp box
+  // (its size is there: 'ftyp' at 4 was read).
+  const end = Math.min(view.getUint32(0), bytes.length);
   const brands = [major];
-  for (let at = 16; at + 4 <= Math.min(boxSize, bytes.length); at += 4)
-    brands.push(ascii(bytes, at, 4));
+  for (let at = 16; at + 4 <= end; at += 4) brands.push(ascii(bytes, at, 4));
   if (brands.some((brand) => AVIF_BRANDS.has(brand))) return 'avif';
   if (brands.some((brand) => HEIC_BRANDS.has(brand) || HEIF_BRANDS.has(brand))) return 'heic';
   return 'unknown'; // MP4, QuickTime and other ISO media: not images
@@ -100,7 +100,8 @@ function isoBmffFormat(bytes: Uint8Array, view: DataView): ImageFormat {
 
 /** An SVG document: its first element (after an XML declaration, comments and a doctype) is `<svg`. */
 function looksLikeSvg(bytes: Uint8Array): boolean {
-  let text = ascii(bytes, 0, 4096).replace(/^\uFEFF|^\u00EF\u00BB\u00BF/, '');
+  // A UTF-8 byte order mark, as Latin-1 (the text here holds no character above U+00FF).
+  let text = ascii(bytes, 0, 4096).replace(/^\xEF\xBB\xBF/, '');
   const prolog = /^\s*(<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>[]*(\[[\s\S]*?\])?\s*>)/i;
   for (let match = prolog.exec(text); match; match = prolog.exec(text)) {
     text = text.slice(match[0].length);
@@ -165,9 +166,7 @@ function walkJpeg(bytes: Uint8Array, view: DataView): JpegLayout {
 
 function readJpeg(bytes: Uint8Array, view: DataView, header: ImageHeader): void {
   const layout = walkJpeg(bytes, view);
-  if (layout.width !== undefined && layout.height !== undefined) {
-    setSize(header, layout.width, layout.height);
-  }
+  setSize(header, layout.width, layout.height);
   setExif(header, layout.exif);
 }
 
@@ -377,7 +376,7 @@ function readIsoBmff(bytes: Uint8Array, view: DataView, header: ImageHeader): vo
     const height = view.getUint32(box.content + 8);
     if (!best || width * height > best.width * best.height) best = { width, height };
   }
-  if (best) setSize(header, best.width, best.height);
+  setSize(header, best?.width, best?.height);
 }
 
 function isoBmffComplete(bytes: Uint8Array, view: DataView): boolean {
@@ -398,7 +397,8 @@ function readTiffBlock(bytes: Uint8Array, start: number, end: number) {
   return readExifOrientation(bytes, tiffStart, end);
 }
 
-function setSize(header: ImageHeader, width: number, height: number): void {
+/** Sets the dimensions when both are known (a 0 is unknown too). */
+function setSize(header: ImageHeader, width = 0, height = 0): void {
   if (width > 0 && height > 0) {
     header.width = width;
     header.height = height;
