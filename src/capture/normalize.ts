@@ -133,25 +133,23 @@ type Settings = Required<Omit<NormalizeOptions, 'signal' | 'createImageBitmap'>>
 
 function resolveOptions(options: NormalizeOptions): Settings {
   const d = NORMALIZE_DEFAULTS;
-  const quality = options.quality ?? d.quality;
+  // The defaults, minQuality at most the quality asked for, then each option given.
   const settings: Settings = {
-    maxSide: options.maxSide ?? d.maxSide,
-    maxBytes: options.maxBytes ?? d.maxBytes,
-    quality,
-    minQuality: options.minQuality ?? Math.min(d.minQuality, quality),
-    maxFileBytes: options.maxFileBytes ?? d.maxFileBytes,
-    maxPixels: options.maxPixels ?? d.maxPixels,
+    ...d,
+    minQuality: Math.min(d.minQuality, options.quality ?? d.quality),
   };
-  for (const [name, value] of Object.entries(settings)) {
+  for (const name of Object.keys(settings) as (keyof Settings)[]) {
+    settings[name] = options[name] ?? settings[name];
+    const value = settings[name];
     const fraction = name === 'quality' || name === 'minQuality';
     if (!(fraction ? value > 0 && value <= 1 : value >= 1))
       throw new RangeError(
         `${name} must be ${fraction ? 'in (0, 1]' : 'a number ≥ 1'}, got ${value}`,
       );
   }
-  if (settings.minQuality > quality)
+  if (settings.minQuality > settings.quality)
     throw new RangeError(
-      `minQuality (${settings.minQuality}) must not exceed quality (${quality})`,
+      `minQuality (${settings.minQuality}) must not exceed quality (${settings.quality})`,
     );
   return settings;
 }
