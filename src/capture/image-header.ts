@@ -332,9 +332,17 @@ interface Box {
   end: number;
 }
 
-/** The boxes in `bytes[start..end)`; stops at a damaged size. */
-function* isoBoxes(bytes: Uint8Array, view: DataView, start: number, end: number): Generator<Box> {
-  for (let at = start; at + 8 <= end;) {
+/** The whole file, as the container of the top-level boxes. */
+const FILE_BOX: Box = { type: '', content: 0, end: Infinity };
+
+/**
+ * The boxes in `parent`, after `skip` bytes of its content (a full box's
+ * version and flags), up to the end of `parent` or of the bytes; stops at a
+ * damaged size.
+ */
+function* isoBoxes(bytes: Uint8Array, view: DataView, parent: Box, skip = 0): Generator<Box> {
+  const end = Math.min(parent.end, bytes.length);
+  for (let at = parent.content + skip; at + 8 <= end;) {
     let size = view.getUint32(at);
     let headerSize = 8;
     if (size === 1) {
@@ -351,8 +359,7 @@ function* isoBoxes(bytes: Uint8Array, view: DataView, start: number, end: number
 }
 
 function childBox(bytes: Uint8Array, view: DataView, parent: Box, type: string, skip = 0) {
-  const end = Math.min(parent.end, bytes.length);
-  for (const box of isoBoxes(bytes, view, parent.content + skip, end)) {
+  for (const box of isoBoxes(bytes, view, parent, skip)) {
     if (box.type === type) return box;
   }
   return undefined;
@@ -364,13 +371,12 @@ function childBox(bytes: Uint8Array, view: DataView, parent: Box, type: string, 
  * the picture. (Rotation boxes are left to the decoder, which applies them.)
  */
 function readIsoBmff(bytes: Uint8Array, view: DataView, header: ImageHeader): void {
-  const file: Box = { type: '', content: 0, end: bytes.length };
-  const meta = childBox(bytes, view, file, 'meta');
+  const meta = childBox(bytes, view, FILE_BOX, 'meta');
   const iprp = meta && childBox(bytes, view, meta, 'iprp', 4); // meta is a full box
   const ipco = iprp && childBox(bytes, view, iprp, 'ipco');
   if (!ipco) return;
   let best: { width: number; height: number } | undefined;
-  for (const box of isoBoxes(bytes, view, ipco.content, Math.min(ipco.end, bytes.length))) {
+  for (const box of isoBoxes(bytes, view, ipco)) {
     if (box.type !== 'ispe' || box.content + 12 > bytes.length) continue;
     const width = view.getUint32(box.content + 4);
     const height = view.getUint32(box.content + 8);
@@ -381,7 +387,7 @@ function readIsoBmff(bytes: Uint8Array, view: DataView, header: ImageHeader): vo
 
 function isoBmffComplete(bytes: Uint8Array, view: DataView): boolean {
   let sawMedia = false;
-  for (const box of isoBoxes(bytes, view, 0, bytes.length)) {
+  for (const box of isoBoxes(bytes, view, FILE_BOX)) {
     if (box.end > bytes.length) return false;
     if (box.type === 'mdat' || box.type === 'idat') sawMedia = true;
     if (box.type === 'meta' && childBox(bytes, view, box, 'idat', 4)) sawMedia = true;
