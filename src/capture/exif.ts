@@ -81,18 +81,6 @@ export function readExifOrientation(
   return undefined;
 }
 
-/** The bytes of an Orientation field holding `orientation` (1 = "as stored"). */
-export function orientationFieldBytes(
-  field: OrientationField,
-  orientation = 1,
-): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(field.byteLength);
-  const view = new DataView(bytes.buffer);
-  if (field.byteLength === 2) view.setUint16(0, orientation, field.littleEndian);
-  else view.setUint32(0, orientation, field.littleEndian);
-  return bytes;
-}
-
 /**
  * The Blob `source` with its Orientation value rewritten to 1, built from
  * slices so a large photo is not copied. Decoders then hand out the pixels as
@@ -100,12 +88,11 @@ export function orientationFieldBytes(
  * orientation itself, the same way in every browser.
  */
 export function blobWithOrientationReset(source: Blob, field: OrientationField): Blob {
+  // 1 as a SHORT or LONG in the file's byte order: its lowest byte first or last.
+  const one = new Uint8Array(field.byteLength);
+  one[field.littleEndian ? 0 : field.byteLength - 1] = 1;
   return new Blob(
-    [
-      source.slice(0, field.offset),
-      orientationFieldBytes(field, 1),
-      source.slice(field.offset + field.byteLength),
-    ],
+    [source.slice(0, field.offset), one, source.slice(field.offset + field.byteLength)],
     { type: source.type },
   );
 }

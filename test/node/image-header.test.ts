@@ -312,6 +312,21 @@ describe('exif', () => {
     assert.deepEqual(changed, [header.orientationField!.offset]);
   });
 
+  it('rewrites the orientation to 1 in either byte order, as a SHORT or a LONG', async () => {
+    for (const littleEndian of [false, true]) {
+      for (const asLong of [false, true]) {
+        const bytes = jpegSkeleton(64, 48, { orientation: 8, exif: { littleEndian, asLong } });
+        const field = readImageHeader(bytes).orientationField!;
+        assert.equal(field.byteLength, asLong ? 4 : 2);
+        const reset = new Uint8Array(
+          await blobWithOrientationReset(new Blob([bytes]), field).arrayBuffer(),
+        );
+        assert.equal(valueAt(reset, field), 1, `${littleEndian} ${asLong}`);
+        assert.equal(reset.length, bytes.length);
+      }
+    }
+  });
+
   it('swaps width and height for orientations 5 to 8 only', () => {
     for (let orientation = 1; orientation <= 8; orientation++) {
       const size = orientedSize(orientation, 120, 80);
