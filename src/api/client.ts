@@ -224,7 +224,7 @@ export class FashnPredictClient {
       throw this.abortedAs(error, options.signal, id);
     }
     const status = readStatus(body);
-    if (typeof status === 'string') throw unexpectedAnswer(200, status, id);
+    if (typeof status === 'string') throw failedAnswer(200, undefined, status, id);
     return status;
   }
 
@@ -368,7 +368,7 @@ export class FashnPredictClient {
         if (final.status === 'completed') {
           const output = final.output ?? [];
           if (output.length === 0)
-            throw unexpectedAnswer(200, 'completed without output', predictionId);
+            throw failedAnswer(200, undefined, 'completed without output', predictionId);
           return { id: predictionId, output, durationMs: this.#now() - startedAt };
         }
         if (final.status === 'canceled') {
@@ -522,6 +522,8 @@ export class FashnPredictClient {
     let sentAt = this.#now();
     /** Why the client is asking rather than sending. */
     let lost: FashnError | undefined;
+    /** What a failure that ends the request throws: once asking, only ever `RunOutcomeUnknown`. */
+    const giveUp = (failure: FashnError) => (asking ? outcomeUnknown(lost ?? failure) : failure);
     for (let attempt = 1; ; attempt += 1) {
       let failure: FashnError;
       const seen = { advertised: false };
@@ -539,15 +541,13 @@ export class FashnPredictClient {
         const id = readRunId(answer);
         if (id) return { id, sentAt, expectedMs: readExpectedMs(answer) };
         if (asking) throw outcomeUnknown(lost);
-        // Some answers say 200 yet carry `{ error, message }` instead of an id.
-        const refused = readRefusal(answer);
-        if (refused) throw apiFailure(200, refused.error, refused.message, undefined);
-        // Not the protocol at all: a proxy-url that points somewhere else.
-        throw unexpectedAnswer(200, 'no id');
+        // Some answers say 200 yet carry `{ error, message }` instead of an id; without
+        // either, it is not the protocol at all: a proxy-url that points somewhere else.
+        throw failedAnswer(200, answer, 'no id');
       } catch (error) {
         if (signal?.aborted || !(error instanceof FashnError)) throw error;
         if (error.fashnName === RUN_OUTCOME_UNKNOWN) throw error;
-        if (!isTransientFailure(error)) throw asking ? outcomeUnknown(lost ?? error) : error;
+        if (!isTransientFailure(error)) throw giveUp(error);
         failure = error;
       }
       if (!asking && !nothingStarted(failure, seen.advertised)) {
@@ -557,15 +557,14 @@ export class FashnPredictClient {
         attempt = 0;
         continue;
       }
-      if (attempt >= this.#retryPolicy.runAttempts)
-        throw asking ? outcomeUnknown(lost ?? failure) : failure;
+      if (attempt >= this.#retryPolicy.runAttempts) throw giveUp(failure);
       const delay = retryDelayMs(failure, attempt, {
         policy: this.#retryPolicy,
         random: this.#random,
         concurrencyWaitMs: expectedDurationMs(model, inputs as DurationInputs),
       });
       // Waiting past the deadline would only turn a clear refusal into a vague timeout.
-      if (this.#now() + delay >= deadline) throw asking ? outcomeUnknown(lost ?? failure) : failure;
+      if (this.#now() + delay >= deadline) throw giveUp(failure);
       onRetry?.({ attempt, retryInMs: delay, error: failure });
       await raceAbort(this.#sleepImpl(delay, signal), signal);
     }
@@ -604,19 +603,16 @@ export class FashnPredictClient {
     }
     const json = parseJson(text);
     if (response.ok) {
-      if (json === NOT_JSON) throw unexpectedAnswer(response.status, 'not JSON', predictionId);
+      if (json === NOT_JSON)
+        throw failedAnswer(response.status, undefined, 'not JSON', predictionId);
       return json;
     }
-    const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), this.#now());
-    const refused = json === NOT_JSON ? undefined : readRefusal(json);
-    if (refused) {
-      throw apiFailure(response.status, refused.error, refused.message, predictionId, retryAfterMs);
-    }
-    throw unexpectedAnswer(
+    throw failedAnswer(
       response.status,
+      json,
       json === NOT_JSON ? 'not JSON' : 'no error name',
       predictionId,
-      retryAfterMs,
+      parseRetryAfterMs(response.headers.get('retry-after'), this.#now()),
     );
   }
 
@@ -631,8 +627,8 @@ export class FashnPredictClient {
     extraHeaders: Record<string, string> = {},
   ): RequestInit {
     const headers = new Headers(this.#requestInit.headers);
-    for (const [name, value] of Object.entries(this.#headers)) headers.set(name, value);
-    for (const [name, value] of Object.entries(extraHeaders)) headers.set(name, value);
+    for (const [name, value] of Object.entries({ ...this.#headers, ...extraHeaders }))
+      headers.set(name, value);
     if (!headers.has('accept')) headers.set('accept', 'application/json');
     // Only requests with a body say JSON, so GET status stays a CORS simple request.
     if (body !== undefined) headers.set('content-type', 'application/json');
@@ -726,43 +722,34 @@ function outcomeUnknown(cause: unknown): FashnError {
   });
 }
 
-/** An API-level refusal `{ error, message }` with its HTTP status, as FashnError. */
-function apiFailure(
+/**
+ * A failed answer as FashnError: FASHN's refusal when `body` is one (`{ error, message }`),
+ * otherwise an answer that is not FASHN's protocol (an HTML error page, a wrong URL...),
+ * `what` saying how.
+ */
+function failedAnswer(
   httpStatus: number,
-  fashnName: string,
-  detail: string | undefined,
-  predictionId: string | undefined,
-  retryAfterMs?: number,
-): FashnError {
-  const code = codeForApiError(httpStatus, fashnName);
-  const transient = isTransientFailure({ code, httpStatus, fashnName });
-  return new FashnError({
-    code,
-    message: detail ? `${fashnName}: ${detail}` : `${fashnName} (HTTP ${httpStatus})`,
-    // A 403 is the proxy's policy (model or origin not allowed): asking again changes nothing.
-    retriable: transient ? true : httpStatus === 403 ? false : undefined,
-    fashnName,
-    predictionId,
-    httpStatus,
-    retryAfterMs,
-  });
-}
-
-/** An answer that is not FASHN's protocol (an HTML error page, a wrong URL...). */
-function unexpectedAnswer(
-  httpStatus: number,
+  body: unknown,
   what: string,
   predictionId?: string,
   retryAfterMs?: number,
 ): FashnError {
-  const code =
-    httpStatus >= 200 && httpStatus < 300 ? 'proxy-error' : codeForApiError(httpStatus, undefined);
-  const transient = isTransientFailure({ code, httpStatus });
+  const refused = readRefusal(body);
+  const fashnName = refused?.error;
+  const code = codeForApiError(httpStatus, fashnName);
+  const transient = isTransientFailure({ code, httpStatus, fashnName });
   return new FashnError({
     code,
-    message: `The proxy answered something unexpected (HTTP ${httpStatus}, ${what})`,
-    // A 5xx page may be a passing outage; a 2xx or 4xx one is a misconfiguration.
-    retriable: code === 'proxy-error' && !transient ? false : undefined,
+    message: !refused
+      ? `The proxy answered something unexpected (HTTP ${httpStatus}, ${what})`
+      : refused.message
+        ? `${fashnName}: ${refused.message}`
+        : `${fashnName} (HTTP ${httpStatus})`,
+    // A 5xx may be a passing outage. An answer outside the protocol is otherwise a
+    // misconfiguration, and a 403 the proxy's policy (model or origin not allowed):
+    // asking again changes nothing. Other refusals keep their code's default.
+    retriable: transient || (refused && httpStatus !== 403 ? undefined : false),
+    fashnName,
     predictionId,
     httpStatus,
     retryAfterMs,
