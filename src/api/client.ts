@@ -149,6 +149,16 @@ export interface StatusOptions {
 
 type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
+/** Told before a failed request is sent again: which retry, in how long, after what. */
+type OnRetry = (retry: { attempt: number; retryInMs: number; error: FashnError }) => void;
+
+/** A run request's answer: the id, when the answered attempt left, the duration it announced. */
+interface SentRun {
+  id: string;
+  sentAt: number;
+  expectedMs: number | undefined;
+}
+
 /** Marks the internal abort of a `predict` that ran out of time. */
 const TIMED_OUT = Symbol('timed out');
 
@@ -436,7 +446,7 @@ export class FashnPredictClient {
       oneWayMs: number;
       concurrencyWaitMs: number;
       onPending: (status: 'starting' | 'in_queue' | 'processing') => void;
-      onRetry: (retry: { attempt: number; retryInMs: number; error: FashnError }) => void;
+      onRetry: OnRetry;
     },
   ): Promise<StatusResponse> {
     const { signal, schedule, issuedAt } = plan;
@@ -497,26 +507,25 @@ export class FashnPredictClient {
   }
 
   /**
-   * Validates (with `validate`), then POSTs run with `key` until it succeeds or
-   * fails for good; `sentAt`: when the answered attempt left. A run is sent again
-   * only after an answer that proves nothing started (a refusal, a 429, or a 5xx
-   * the proxy vouches for with `Idempotency-Support`). Once a request may have
-   * reached FASHN (connection lost, a timeout, a gateway's 5xx), it only asks
-   * `GET …/run` with the key what became of it (`asking`; from the start for a
-   * resume by key): a proxy that remembers keys answers the id, waiting if the run
-   * is still on its way, and the question can never start a run anywhere. Any
-   * answer to it without an id is `RunOutcomeUnknown`.
+   * POSTs run with `key` until it succeeds or fails for good; `sentAt`: when the
+   * answered attempt left. A run is sent again only after an answer that proves
+   * nothing started (a refusal, a 429, or a 5xx the proxy vouches for with
+   * `Idempotency-Support`). Once a request may have reached FASHN (connection
+   * lost, a timeout, a gateway's 5xx), it only asks `GET …/run` with the key what
+   * became of it (`asking`; from the start for a resume by key): a proxy that
+   * remembers keys answers the id, waiting if the run is still on its way, and the
+   * question can never start a run anywhere. Any answer to it without an id is
+   * `RunOutcomeUnknown`. `FashnClient` checks inputs first.
    */
   protected async sendRun<M extends ModelName>(
     model: M,
     inputs: ModelInputs[M],
     signal: AbortSignal | undefined,
     key: string,
-    deadline = Number.POSITIVE_INFINITY,
-    onRetry?: (retry: { attempt: number; retryInMs: number; error: FashnError }) => void,
+    deadline: number,
+    onRetry?: OnRetry,
     asking = false,
-  ): Promise<{ id: string; sentAt: number; expectedMs: number | undefined }> {
-    if (!asking) this.checkInputs(model, inputs);
+  ): Promise<SentRun> {
     const body = { model_name: model, inputs };
     const headers = { [IDEMPOTENCY_KEY_HEADER]: key };
     let sentAt = this.#now();
@@ -569,9 +578,6 @@ export class FashnPredictClient {
       await raceAbort(this.#sleepImpl(delay, signal), signal);
     }
   }
-
-  /** Before a run is sent: `FashnClient` checks inputs with `validate`. */
-  protected checkInputs(_model: ModelName, _inputs: unknown): void {}
 
   /** One request; resolves with the JSON of a 2xx answer, throws FashnError otherwise. */
   async #send(
@@ -674,15 +680,35 @@ export class FashnClient extends FashnPredictClient {
   ): Promise<{ id: string }> {
     try {
       const key = options.idempotencyKey ?? newIdempotencyKey();
-      const { id } = await this.sendRun(model, inputs, options.signal, key);
+      const { id } = await this.sendRun(
+        model,
+        inputs,
+        options.signal,
+        key,
+        Number.POSITIVE_INFINITY,
+      );
       return { id };
     } catch (error) {
       throw this.abortedAs(error, options.signal);
     }
   }
 
+  /** Checks `inputs` with `validate` before a run is sent (not when only asking what became of one). */
+  protected override sendRun<M extends ModelName>(
+    model: M,
+    inputs: ModelInputs[M],
+    signal: AbortSignal | undefined,
+    key: string,
+    deadline: number,
+    onRetry?: OnRetry,
+    asking = false,
+  ): Promise<SentRun> {
+    if (!asking) this.checkInputs(model, inputs);
+    return super.sendRun(model, inputs, signal, key, deadline, onRetry, asking);
+  }
+
   /** Throws `bad-request` when `inputs` fail their model's schema in `validate` (or it has none). */
-  protected override checkInputs(model: ModelName, inputs: unknown): void {
+  protected checkInputs(model: ModelName, inputs: unknown): void {
     if (!this.#validate) return;
     const checked = this.#validate[model]?.safeParse(inputs);
     if (checked?.success) return;
