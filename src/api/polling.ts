@@ -171,7 +171,7 @@ export class PollSchedule {
   /** Expected total duration: the anchored completion, or a bit past now once late. */
   estimatedTotalMs(elapsedMs: number): number {
     if (elapsedMs < this.#completionMs) return this.#completionMs;
-    return Math.round(elapsedMs + pollDelayMs(this.#plan(), elapsedMs, false, this.tuning));
+    return Math.round(elapsedMs + this.gapAfter(elapsedMs));
   }
 
   #plan(): PollPlan {
