@@ -241,10 +241,7 @@ export class FashnPredictClient {
   /** `POST /cancel/{id}`: best effort, never throws. */
   async cancel(id: string): Promise<void> {
     try {
-      const response = await this.#fetchImpl(
-        this.#url(`/cancel/${encodeURIComponent(id)}`),
-        this.#init('POST', undefined, undefined),
-      );
+      const response = await this.#fetch(`/cancel/${encodeURIComponent(id)}`, 'POST');
       await response.body?.cancel();
     } catch {
       // Best effort: the prediction ends on its own anyway.
@@ -592,10 +589,7 @@ export class FashnPredictClient {
     let response: Response;
     let text: string;
     try {
-      response = await raceAbort(
-        this.#fetchImpl(this.#url(path), this.#init(method, body, signal, extraHeaders)),
-        signal,
-      );
+      response = await raceAbort(this.#fetch(path, method, body, signal, extraHeaders), signal);
       if (seen) seen.advertised = advertisesIdempotency(response.headers);
       text = await raceAbort(response.text(), signal);
     } catch (cause) {
@@ -622,29 +616,27 @@ export class FashnPredictClient {
     );
   }
 
-  #url(path: string): string {
-    return `${this.#baseUrl}${path}`;
-  }
-
-  #init(
+  /** Fetches `path` under the base URL with `requestInit`, `headers` and `extraHeaders`. */
+  #fetch(
+    path: string,
     method: 'GET' | 'POST',
-    body: unknown,
-    signal: AbortSignal | undefined,
-    extraHeaders: Record<string, string> = {},
-  ): RequestInit {
+    body?: unknown,
+    signal?: AbortSignal,
+    extraHeaders?: Record<string, string>,
+  ): Promise<Response> {
     const headers = new Headers(this.#requestInit.headers);
     for (const [name, value] of Object.entries({ ...this.#headers, ...extraHeaders }))
       headers.set(name, value);
     if (!headers.has('accept')) headers.set('accept', 'application/json');
     // Only requests with a body say JSON, so GET status stays a CORS simple request.
     if (body !== undefined) headers.set('content-type', 'application/json');
-    return {
+    return this.#fetchImpl(`${this.#baseUrl}${path}`, {
       ...this.#requestInit,
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       signal,
-    };
+    });
   }
 
   /** Public methods reject with `canceled` when their own signal ended them. */
