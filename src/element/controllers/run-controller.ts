@@ -13,11 +13,6 @@ export class RunController {
   /** A run goes on while the element is away (a resumed prediction, an element moved in the page). */
   constructor(private readonly host: ReactiveControllerHost) {}
 
-  /** Whether a run is in flight. */
-  get running(): boolean {
-    return this.#current !== undefined;
-  }
-
   /**
    * Runs `task`, aborting the run before with `supersede`. Resolves with the
    * task's value while this run is current; rejects with the abort reason once
